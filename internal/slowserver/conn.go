@@ -1,0 +1,188 @@
+// This file holds one connection's life, in the order it happens:
+//
+//	admit -> read the request -> wait the delay -> answer, fail on purpose,
+//	or notice the client left -> close
+//
+// Each connection has one goroutine, plus a second one while it waits (the
+// watcher, which notices a client that goes away). Both end before serve
+// returns, and serve always closes the connection.
+
+package slowserver
+
+import (
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"os"
+	"time"
+)
+
+// writeTimeout bounds writing a reply to a client that does not read.
+const writeTimeout = 10 * time.Second
+
+// outcome is how a wait ended.
+type outcome int
+
+const (
+	waited   outcome = iota // the delay passed: reply now
+	wentAway                // the client closed or reset its end
+	shutDown                // Close was called
+)
+
+// serve runs one connection from accept to close. id numbers connections in
+// accept order; it is the "#3" in log lines.
+func (s *Server) serve(conn net.Conn, id int64) {
+	defer s.wg.Done()
+	defer s.untrack(conn)
+	s.stats.update(func(st *Stats) { st.Accepted++ })
+	if !s.admit(conn) {
+		return
+	}
+	defer s.open.Add(-1)
+	req, ok := s.readRequest(conn, id)
+	if !ok {
+		return
+	}
+	s.handle(conn, id, req)
+}
+
+// admit enforces MaxConns: a connection over the cap is counted as Rejected
+// and told "busy". It reports whether to serve conn.
+func (s *Server) admit(conn net.Conn) bool {
+	n := s.open.Add(1)
+	if s.cfg.MaxConns <= 0 || n <= int64(s.cfg.MaxConns) {
+		return true
+	}
+	s.open.Add(-1)
+	s.stats.update(func(st *Stats) { st.Rejected++ })
+	s.log.printf("rejected a connection: %d already open (-max-conns)", s.cfg.MaxConns)
+	_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	_, _ = conn.Write([]byte("busy\n"))
+	return false
+}
+
+// readRequest does the one read that is the request. A client that sends
+// nothing within ReadTimeout, or closes first, is counted as Failed.
+func (s *Server) readRequest(conn net.Conn, id int64) (request, bool) {
+	buf := make([]byte, maxRequest)
+	_ = conn.SetReadDeadline(time.Now().Add(s.cfg.ReadTimeout))
+	n, err := conn.Read(buf)
+	if n > 0 {
+		return parseRequest(buf[:n]), true
+	}
+	if s.isClosing() {
+		return request{}, false
+	}
+	s.stats.update(func(st *Stats) { st.Failed++ })
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		s.log.printf("#%d client sent nothing for %s, closed", id, s.cfg.ReadTimeout)
+	case errors.Is(err, io.EOF):
+		s.log.printf("#%d client closed without sending anything", id)
+	default:
+		s.log.printf("#%d reading the request failed: %v", id, err)
+	}
+	return request{}, false
+}
+
+// handle counts req as in flight, waits the delay and then answers it,
+// fails it on purpose, or records that the client left or Close came.
+func (s *Server) handle(conn net.Conn, id int64, req request) {
+	seq := s.requests.Add(1)
+	failing := s.cfg.FailEvery > 0 && seq%int64(s.cfg.FailEvery) == 0
+	arrived := time.Now()
+	st := s.stats.update(func(st *Stats) { st.InFlight++ })
+	s.log.printf("#%d arrived: %q (in flight %d)", id, req.text, st.InFlight)
+
+	switch s.wait(conn, s.delay()) {
+	case wentAway:
+		st := s.stats.update(func(st *Stats) { st.InFlight--; st.Failed++ })
+		s.log.printf("#%d client went away while waiting (in flight %d)", id, st.InFlight)
+	case shutDown:
+		s.stats.update(func(st *Stats) { st.InFlight-- })
+		s.abandoned.Add(1)
+	case waited:
+		if failing {
+			s.fail(conn, id)
+			return
+		}
+		s.answer(conn, id, req, time.Since(arrived))
+	}
+}
+
+// delay is Delay plus a uniform random extra in [0, Jitter).
+func (s *Server) delay() time.Duration {
+	if s.cfg.Jitter <= 0 {
+		return s.cfg.Delay
+	}
+	return s.cfg.Delay + rand.N(s.cfg.Jitter)
+}
+
+// wait sleeps d unless the client leaves or Close comes first. Meanwhile a
+// watcher goroutine reads and discards whatever else the client sends (the
+// rest of an HTTP request, say); its read ending with EOF or an error means
+// the client went away. wait stops the watcher before returning.
+//
+// A client that half-closes (shutdown(SHUT_WR)) after its request looks
+// exactly like one that left, and is treated as one.
+func (s *Server) wait(conn net.Conn, d time.Duration) outcome {
+	_ = conn.SetReadDeadline(time.Time{})
+	gone := make(chan struct{})
+	go func() {
+		defer close(gone)
+		_, _ = io.Copy(io.Discard, conn)
+	}()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+
+	result := waited
+	select {
+	case <-gone:
+		return wentAway
+	case <-s.done:
+		result = shutDown
+	case <-timer.C:
+	}
+	_ = conn.SetReadDeadline(time.Unix(1, 0)) // wakes the watcher's read
+	<-gone
+	return result
+}
+
+// answer counts the reply as served and then writes it. Counting first means
+// a client that has its reply finds Served already up to date; if the write
+// fails, the request moves from Served to Failed.
+func (s *Server) answer(conn net.Conn, id int64, req request, took time.Duration) {
+	st := s.stats.update(func(st *Stats) { st.InFlight--; st.Served++ })
+	s.log.printf("#%d answered after %.2fs (in flight %d)", id, took.Seconds(), st.InFlight)
+	_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if _, err := conn.Write(reply(req)); err != nil {
+		s.stats.update(func(st *Stats) { st.Served--; st.Failed++ })
+		s.log.printf("#%d writing the reply failed: %v", id, err)
+	}
+}
+
+// fail makes a request fail the way FailMode says; serve then closes conn.
+func (s *Server) fail(conn net.Conn, id int64) {
+	st := s.stats.update(func(st *Stats) { st.InFlight--; st.Failed++ })
+	s.log.printf("#%d failed on purpose: %s (in flight %d)", id, s.cfg.FailMode, st.InFlight)
+	switch s.cfg.FailMode {
+	case FailReset:
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // Close now sends RST instead of FIN
+		}
+	case FailGarbage:
+		_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+		_, _ = conn.Write(garbage)
+	}
+}
+
+// isClosing reports whether Close has begun.
+func (s *Server) isClosing() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}

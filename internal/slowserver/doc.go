@@ -1,0 +1,35 @@
+// Package slowserver is the "slow server" every stage of Loop from Scratch
+// talks to: a TCP server whose every reply takes a fixed delay (5 s in the
+// command), so that doing requests one after another is visibly slow and
+// doing them concurrently is visibly fast.
+//
+// There is one implementation. The command (go run ./slowserver), every
+// stage's tests and the tutor all start it in-process with Start.
+//
+// # Protocol
+//
+// A request is the first message a client sends: one read of up to 4 KiB,
+// cut at the first '\n' if there is one (a trailing '\r' is dropped). The
+// server never waits for a newline, so a client that sends "Request 7" and
+// reads once works. After the delay the server writes one line and closes:
+//
+//	Request 7            ->  Response to Request 7\n
+//
+// Non-printable bytes in the request are replaced by '?' and the echoed text
+// is cut to 200 characters. A request that begins with an HTTP method
+// ("GET / HTTP/1.1") is answered as HTTP/1.1 200 with that same line as the
+// body and Connection: close, so curl and a browser work.
+//
+// # Counters
+//
+// Stats reports requests in flight (read, reply not yet written), the peak of
+// that number, and how many were served, failed, rejected and accepted.
+// Counters change before the reply is written: a client holding its reply
+// will find it already counted. Tests prove concurrency with Peak.
+//
+// # Knobs
+//
+// Config sets the delay and its jitter, makes every k-th request fail (a
+// connection reset or binary garbage), caps open connections and bounds how
+// long a client may stay silent. Log, if set, gets one line per event.
+package slowserver

@@ -1,0 +1,84 @@
+// This file holds the wire format: how the first read becomes a request and
+// what bytes go back (a line, an HTTP/1.1 response, or garbage). Nothing here
+// touches a socket.
+
+package slowserver
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	maxRequest = 4096 // bytes: the one read that is the request
+	maxEcho    = 200  // characters of the request echoed in the reply
+)
+
+// httpMethods are the prefixes that make a request an HTTP request.
+var httpMethods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"}
+
+// garbage is what FailGarbage writes: binary, not UTF-8, no newline.
+var garbage = []byte{0x00, 0xff, 0xfe, 0x13, 0x37, 0x80, 0x81, 0x1b, 0xc3, 0x28, 0x00, 0xde, 0xad}
+
+// request is what the first read said.
+type request struct {
+	text   string // the first line, made printable and cut to maxEcho
+	method string // the HTTP method, or "" for the line protocol
+}
+
+// parseRequest cuts the first read at its first newline (dropping a '\r')
+// and notes whether it starts like an HTTP request.
+func parseRequest(raw []byte) request {
+	line, _, _ := bytes.Cut(raw, []byte("\n"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	return request{text: printable(line, maxEcho), method: httpMethod(line)}
+}
+
+// httpMethod returns the method line starts with ("GET" for "GET / ..."),
+// or "".
+func httpMethod(line []byte) string {
+	for _, m := range httpMethods {
+		if bytes.HasPrefix(line, []byte(m+" ")) {
+			return m
+		}
+	}
+	return ""
+}
+
+// printable replaces invalid UTF-8 and non-printable characters with '?' and
+// keeps at most limit characters, marking a cut with "...".
+func printable(b []byte, limit int) string {
+	var sb strings.Builder
+	for n := 0; len(b) > 0 && n < limit; n++ {
+		r, size := utf8.DecodeRune(b)
+		if (r == utf8.RuneError && size == 1) || !unicode.IsPrint(r) {
+			r = '?'
+		}
+		sb.WriteRune(r)
+		b = b[size:]
+	}
+	if len(b) > 0 {
+		sb.WriteString("...")
+	}
+	return sb.String()
+}
+
+// reply is the answer to req: "Response to <text>\n", wrapped in an HTTP/1.1
+// response if req was HTTP (with no body for HEAD).
+func reply(req request) []byte {
+	line := "Response to " + req.text + "\n"
+	if req.method == "" {
+		return []byte(line)
+	}
+	head := fmt.Sprintf("HTTP/1.1 200 OK\r\n"+
+		"Content-Type: text/plain; charset=utf-8\r\n"+
+		"Content-Length: %d\r\n"+
+		"Connection: close\r\n\r\n", len(line))
+	if req.method == "HEAD" {
+		return []byte(head)
+	}
+	return []byte(head + line)
+}
