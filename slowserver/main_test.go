@@ -1,0 +1,126 @@
+// This file specifies the command through run: bad flags, a taken port, and
+// a whole session from banner to Ctrl-C.
+
+package main
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// syncBuffer is a bytes.Buffer that run may write while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestRunRefusesBadFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"refuses a negative delay", []string{"-delay", "-1s"}, "delay must not be negative"},
+		{"refuses a delay that is not a duration", []string{"-delay", "5"}, `invalid value "5" for flag -delay`},
+		{"refuses an unknown fail mode", []string{"-fail-mode", "explode"}, `unknown fail mode "explode"`},
+		{"refuses a negative fail-every", []string{"-fail-every", "-2"}, "fail-every must not be negative"},
+		{"refuses a negative max-conns", []string{"-max-conns", "-1"}, "max-conns must not be negative"},
+		{"refuses a zero read timeout", []string{"-read-timeout", "0"}, "read-timeout must be positive"},
+		{"refuses an unknown flag", []string{"-speed", "fast"}, "flag provided but not defined: -speed"},
+		{"refuses a stray argument", []string{"now"}, `unexpected argument "now"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, &stdout, &stderr, nil)
+			assert.Equal(t, 2, code, "exit code")
+			assert.Empty(t, stdout.String(), "stdout")
+			assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line on stderr: %q", stderr.String())
+			assert.Contains(t, stderr.String(), tt.wantErr, "stderr")
+		})
+	}
+}
+
+func TestRunPrintsHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 0, run([]string{"-h"}, &stdout, &stderr, nil), "exit code")
+	assert.Contains(t, stdout.String(), "-fail-mode", "usage")
+	assert.Empty(t, stderr.String(), "stderr")
+}
+
+func TestRunReportsATakenPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err, "taking a port")
+	defer ln.Close()
+
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-addr", ln.Addr().String()}, &stdout, &stderr, nil)
+	assert.Equal(t, 1, code, "exit code")
+	assert.Equal(t, "slowserver: "+ln.Addr().String()+" is already in use (another slow server?); "+
+		"try -addr 127.0.0.1:0 for a free port, or another port such as -addr 127.0.0.1:8081\n", stderr.String())
+}
+
+func TestRunServesUntilASignal(t *testing.T) {
+	var stdout, stderr syncBuffer
+	signals := make(chan os.Signal, 1)
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run([]string{"-addr", "127.0.0.1:0", "-delay", "200ms"}, &stdout, &stderr, signals)
+	}()
+
+	banner := regexp.MustCompile(`^slow server listening on (127\.0\.0\.1:\d+) — every reply takes 200ms \(Ctrl-C to stop\)\n`)
+	require.Eventually(t, func() bool { return banner.MatchString(stdout.String()) },
+		5*time.Second, 5*time.Millisecond, "the banner; stdout %q, stderr %q", stdout.String(), stderr.String())
+	addr := banner.FindStringSubmatch(stdout.String())[1]
+
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err, "dial")
+	defer conn.Close()
+	_, err = conn.Write([]byte("Request 7"))
+	require.NoError(t, err, "write")
+	reply, err := io.ReadAll(conn)
+	require.NoError(t, err, "read")
+	assert.Equal(t, "Response to Request 7\n", string(reply), "reply")
+
+	signals <- syscall.SIGINT
+	select {
+	case code := <-exit:
+		assert.Equal(t, 0, code, "exit code")
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "run did not return after the signal")
+	}
+	out := stdout.String()
+	assert.Contains(t, out, `#1 arrived: "Request 7" (in flight 1)`, "log")
+	assert.True(t, strings.HasSuffix(out, "stopping: 0 requests were in flight; served 1, failed 0, peak 1\n"),
+		"stop line; stdout %q", out)
+	assert.Equal(t, 1, strings.Count(out, "listening on"), "one listening line")
+	assert.Empty(t, stderr.String(), "stderr")
+}
