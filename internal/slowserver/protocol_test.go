@@ -32,6 +32,7 @@ func TestLineProtocol(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got := ask(s.Addr(), tt.send)
 			require.NoError(t, got.err, "reading the reply")
 			assert.Equal(t, tt.want, got.reply, "reply to %q", tt.send)
@@ -42,6 +43,11 @@ func TestLineProtocol(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	s := startServer(t, Config{Delay: 200 * time.Millisecond})
+	t.Cleanup(func() { // runs after the parallel subtests, before Close
+		st := s.Stats()
+		assert.Equal(t, int64(3), st.Served, "Served")
+		assert.Equal(t, int64(0), st.Failed+st.InFlight, "Failed+InFlight")
+	})
 	tests := []struct {
 		name       string
 		send       string
@@ -53,13 +59,13 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got := ask(s.Addr(), tt.send)
 			require.NoError(t, got.err, "reading the reply")
 			assert.Equal(t, tt.wantPrefix, got.reply, "reply")
 			assert.True(t, utf8.ValidString(got.reply), "reply is UTF-8")
 		})
 	}
-	assert.Equal(t, int64(len(tests)), s.Stats().Served, "served")
 }
 
 func TestHTTP(t *testing.T) {
