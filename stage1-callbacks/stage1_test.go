@@ -1,14 +1,13 @@
 package main
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+	"golang.org/x/sys/unix"
 
-	"github.com/loopfromscratch/loop/internal/slowserver"
-	"github.com/loopfromscratch/loop/internal/stagecli"
 	"github.com/loopfromscratch/loop/internal/stagetest"
 )
 
@@ -18,17 +17,33 @@ const stage = "stage1-callbacks"
 
 func TestContract(t *testing.T) { stagetest.Contract(t, stage, fetchAll) }
 
-func TestRefusesFDsThatSelectCannotWatch(t *testing.T) {
-	srv := stagetest.StartServer(t, slowserver.Config{Delay: stagetest.Delay})
-	before := stagetest.OpenFDs(t)
+func TestRefusesFDsThatSelectCannotWatch(t *testing.T) { stagetest.SelectLimit(t, stage, fetchAll) }
 
-	res := stagetest.Run(t, stage, fetchAll, "-addr", srv.Addr(), "-n", "1100")
+func TestSelectorReportsOnlyTheFDsThatAreReady(t *testing.T) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	require.NoError(t, err, "socketpair")
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
 
-	assert.Equal(t, stagecli.ExitFailed, res.Code, "exit code")
-	lines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
-	assert.Len(t, lines, 1, "one line on stderr: %q", res.Stderr)
-	assert.Contains(t, res.Stderr, "FD_SETSIZE", "names select(2)'s limit")
-	assert.Contains(t, res.Stderr, "stage4-tasks", "names the stage that lifts it")
-	assert.NotContains(t, res.Stdout, "responses in", "no summary for a run that never ran")
-	assert.Equal(t, before, stagetest.WaitForFDs(t, before), "every socket opened before the limit is closed")
+	sel := NewSelector(nil)
+	require.NoError(t, sel.Register(fds[0], Readable, "on_readable", func() {}))
+	require.NoError(t, sel.Register(fds[1], Writable, "on_writable", func() {}))
+
+	ready, err := sel.Select()
+	require.NoError(t, err, "select")
+	assert.Equal(t, []int{fds[1]}, ready, "only the writable end is ready: nothing was written yet")
+
+	_, err = unix.Write(fds[1], []byte("x"))
+	require.NoError(t, err, "write")
+	sel.Unregister(fds[1])
+	ready, err = sel.Select()
+	require.NoError(t, err, "select")
+	assert.Equal(t, []int{fds[0]}, ready, "the reading end is ready once a byte arrived")
+}
+
+func TestRegisterRefusesAnFDSelectCannotHold(t *testing.T) {
+	sel := NewSelector(nil)
+	err := sel.Register(fdSetSize, Readable, "on_readable", func() {})
+	assert.ErrorIs(t, err, errFDTooLarge)
+	assert.Zero(t, sel.Len(), "nothing registered")
 }

@@ -174,3 +174,20 @@ func runWithin(t *testing.T, stage string, fetch stagecli.FetchFunc, args ...str
 		return Result{}
 	}
 }
+
+// SelectLimit checks a select(2) stage refuses fds of 1024 and above with
+// one clear line, closes what it opened, and does not crash.
+func SelectLimit(t *testing.T, stage string, fetch stagecli.FetchFunc) {
+	srv := StartServer(t, slowserver.Config{Delay: Delay})
+	before := OpenFDs(t)
+
+	res := runWithin(t, stage, fetch, "-addr", srv.Addr(), "-n", "1100")
+
+	assert.Equal(t, stagecli.ExitFailed, res.Code, "exit code")
+	lines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
+	assert.Len(t, lines, 1, "one line on stderr: %q", res.Stderr)
+	assert.Contains(t, res.Stderr, "FD_SETSIZE", "names select(2)'s limit")
+	assert.Contains(t, res.Stderr, "stage4-tasks", "names the stage that lifts it")
+	assert.NotContains(t, res.Stdout, "responses in", "no summary for a run that never ran")
+	assert.Equal(t, before, WaitForFDs(t, before), "every socket opened before the limit is closed")
+}
