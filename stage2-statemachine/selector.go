@@ -81,6 +81,8 @@ func (s *Selector) Unregister(fd int) {
 // Len is how many fds are watched.
 func (s *Selector) Len() int { return len(s.fds) }
 
+//docs:begin Select
+
 // Select sleeps until at least one watched fd is ready and returns the
 // ready fds. It costs O(highest fd) in the kernel and here, on every call:
 // the sets are rebuilt and scanned each time.
@@ -120,6 +122,8 @@ func (s *Selector) Select() ([]int, error) {
 	s.trace.Emit(trace.Event{Ev: trace.Ready, Ready: ready, WaitedUS: waited.Microseconds()})
 	return ready, nil
 }
+
+//docs:end Select
 
 // lookup returns what waits on fd, if fd is still watched.
 func (s *Selector) lookup(fd int) (registration, bool) {
