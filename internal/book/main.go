@@ -1,0 +1,96 @@
+package book
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// DefaultAddr is where the book is served unless -addr says otherwise:
+// loopback only, so nothing outside this machine can read it.
+const DefaultAddr = "127.0.0.1:6060"
+
+// Main is `tutor docs`: it serves the book on -addr until SIGINT or SIGTERM.
+// It returns the exit code: 0 after a clean stop, 1 when the server cannot
+// start (for example, the port is taken), 2 on bad flags.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, stdout, stderr)
+}
+
+// run is Main with the stop signal as a context, so tests can stop it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("docs", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := flags.String("addr", DefaultAddr, "`host:port` to serve the book on (loopback by default)")
+	flags.Usage = func() {
+		fmt.Fprintln(stderr, "usage: tutor docs [-addr host:port]")
+		fmt.Fprintln(stderr, "Serves the lessons as a local web site, from the files built into this program.")
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "docs: unexpected argument %q\n", flags.Arg(0))
+		flags.Usage()
+		return 2
+	}
+
+	handler, err := Handler()
+	if err != nil {
+		fmt.Fprintf(stderr, "docs: %v\n", err)
+		return 1
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, listenError(*addr, err))
+		return 1
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "the book is at http://%s/\n", ln.Addr())
+
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "docs: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		fmt.Fprintf(stderr, "docs: stopping: %v\n", err)
+		return 1
+	}
+	<-served // http.ErrServerClosed
+	return 0
+}
+
+// listenError turns a failed listen into one line that says what to do.
+func listenError(addr string, err error) string {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		host, port, splitErr := net.SplitHostPort(addr)
+		if n, convErr := strconv.Atoi(port); splitErr == nil && convErr == nil {
+			next := net.JoinHostPort(host, strconv.Itoa(n+1))
+			return fmt.Sprintf("docs: %s is already in use; try another port, e.g. -addr %s", addr, next)
+		}
+		return fmt.Sprintf("docs: %s is already in use; try another -addr", addr)
+	}
+	return fmt.Sprintf("docs: cannot listen on %s: %v", addr, err)
+}
