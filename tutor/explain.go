@@ -1,0 +1,252 @@
+// This file holds the explanation shown after a run. Every number in it is
+// computed from that run's trace; only the closing words (what still hurts,
+// which stage removes it) come from a table, because they are the lesson
+// plan rather than a measurement.
+
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+// explanation is what a run shows, measured.
+type explanation struct {
+	Stage       string
+	StageNum    int
+	N           int
+	OK, Failed  int
+	Elapsed     time.Duration
+	OneByOne    time.Duration // each request's own time (socket → answer), added up
+	Slept       time.Duration // in select/epoll waiting for the kernel: sum of waited_us
+	Worked      time.Duration // Elapsed − Slept
+	WakeUps     int           // ready events
+	Callbacks   int
+	SentOrder   []int // request ids in the order they were written
+	AnswerOrder []int // request ids in the order their responses arrived
+
+	// Stage 2.
+	States      []string // states visited, in order of first visit
+	Transitions int
+	// Stage 3.
+	FuturesNew, FuturesDone, FuturesFailed, FutureCallbacks int
+	// Stage 4.
+	Tasks, TaskSteps, Suspensions, TimersFired, SlowSteps int
+
+	Finished bool // the trace has its done event
+}
+
+// lessonNote is the part of an explanation that is the lesson plan.
+type lessonNote struct {
+	Waits string // what the loop sleeps in
+	Pain  string // what still hurts after this stage
+	Next  string // which stage removes it
+}
+
+// lessonNotes is keyed by stage number; a stage not listed gets defaults.
+var lessonNotes = map[int]lessonNote{
+	1: {
+		Waits: "select(2)",
+		Pain:  "Each request's logic is chopped into callbacks nested three deep, its state hides in captured variables, and an error in a callback has nowhere to go. select(2) cannot watch a descriptor ≥ 1024.",
+		Next:  "Stage 2 (state machine) turns the callbacks into methods of a client type with explicit states.",
+	},
+	2: {
+		Waits: "select(2)",
+		Pain:  "Control flow is still inverted: the loop calls us, and every new step of a request is a new state to name and wire up. Errors still cannot flow back to whoever started the request.",
+		Next:  "Stage 3 (futures) gives each step a Future: results and errors flow, and steps compose.",
+	},
+	3: {
+		Waits: "select(2)",
+		Pain:  "Futures compose, but the code is still a chain of callbacks, not straight-line code you can read top to bottom.",
+		Next:  "Stage 4 (tasks) drives coroutines that await futures: straight-line code, and epoll instead of select(2).",
+	},
+	4: {
+		Waits: "epoll",
+		Pain:  "Callback hell is gone. What remains is the real world: timeouts, cancellation, limits, and work that blocks the one thread.",
+		Next:  "The docs go on with patterns, anti-patterns, and Go's own runtime, which runs this same loop for every goroutine.",
+	},
+}
+
+func noteFor(n int) lessonNote {
+	if note, ok := lessonNotes[n]; ok {
+		return note
+	}
+	return lessonNote{Waits: "the poller", Pain: "(no notes for this stage yet)", Next: ""}
+}
+
+var stageNumRE = regexp.MustCompile(`^stage([0-9]+)-`)
+
+// explain measures a run from its trace.
+func explain(events []trace.Event) explanation {
+	var x explanation
+	start := map[int]int64{}
+	states := map[string]bool{}
+	var lastT int64
+	for _, e := range events {
+		lastT = max(lastT, e.TUS)
+		switch e.Ev {
+		case trace.Start:
+			x.Stage, x.N = e.Stage, e.N
+			if m := stageNumRE.FindStringSubmatch(e.Stage); m != nil {
+				x.StageNum, _ = strconv.Atoi(m[1])
+			}
+		case trace.Socket:
+			if _, ok := start[e.Req]; !ok {
+				start[e.Req] = e.TUS
+			}
+		case trace.Send:
+			if !contains(x.SentOrder, e.Req) {
+				x.SentOrder = append(x.SentOrder, e.Req)
+			}
+		case trace.Response:
+			x.OK++
+			x.AnswerOrder = append(x.AnswerOrder, e.Req)
+			x.OneByOne += time.Duration(e.TUS-start[e.Req]) * time.Microsecond
+		case trace.Error:
+			x.Failed++
+		case trace.Ready:
+			x.WakeUps++
+			x.Slept += time.Duration(e.WaitedUS) * time.Microsecond
+		case trace.Callback:
+			x.Callbacks++
+		case trace.State:
+			x.Transitions++
+			for _, s := range []string{e.From, e.To} {
+				if s != "" && !states[s] {
+					states[s] = true
+					x.States = append(x.States, s)
+				}
+			}
+		case trace.FutureNew:
+			x.FuturesNew++
+		case trace.FutureDone:
+			x.FuturesDone++
+			if e.Err != "" {
+				x.FuturesFailed++
+			}
+		case trace.FutureCallback:
+			x.FutureCallbacks++
+		case trace.TaskNew:
+			x.Tasks++
+		case trace.TaskStep:
+			x.TaskSteps++
+		case trace.TaskSuspend:
+			x.Suspensions++
+		case trace.TimerFire:
+			x.TimersFired++
+		case trace.Slow:
+			x.SlowSteps++
+		case trace.Done:
+			x.Finished = true
+			x.Elapsed = time.Duration(e.ElapsedUS) * time.Microsecond
+		}
+	}
+	if !x.Finished {
+		x.Elapsed = time.Duration(lastT) * time.Microsecond
+	}
+	x.Worked = max(0, x.Elapsed-x.Slept)
+	return x
+}
+
+func contains(ids []int, id int) bool {
+	for _, v := range ids {
+		if v == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Lines renders the explanation as plain sentences, one paragraph a line,
+// for a terminal of any width (the caller wraps).
+func (x explanation) Lines() []string {
+	note := noteFor(x.StageNum)
+	var out []string
+	add := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
+
+	switch {
+	case !x.Finished:
+		add("The run did not finish: %d of %d answered, %d failed after %s.", x.OK, x.N, x.Failed, seconds(x.Elapsed))
+	case x.Failed == 0:
+		add("%d requests, all answered, in %s.", x.OK, seconds(x.Elapsed))
+	default:
+		add("%d of %d requests answered and %d failed, in %s.", x.OK, x.N, x.Failed, seconds(x.Elapsed))
+	}
+	if x.OK > 0 && x.Elapsed > 0 {
+		add("One at a time, the answered ones would have taken %s (each one's own time, added up): %.1f× longer than this run.",
+			seconds(x.OneByOne), x.OneByOne.Seconds()/x.Elapsed.Seconds())
+	}
+	if x.Elapsed > 0 {
+		add("The loop slept %s in %s waiting for the kernel (%.1f%%) and worked %s (%.1f%%).",
+			seconds(x.Slept), note.Waits, pct(x.Slept, x.Elapsed), us(x.Worked.Microseconds()), pct(x.Worked, x.Elapsed))
+	}
+	add("It woke up %d times and ran %d callbacks: it only works when the kernel says a socket is ready.", x.WakeUps, x.Callbacks)
+	if len(x.AnswerOrder) > 0 {
+		add("Order sent:     %s", ids(x.SentOrder))
+		add("Order answered: %s", ids(x.AnswerOrder))
+		if sameOrder(x.SentOrder, x.AnswerOrder) {
+			add("The answers came back in the order sent this time; nothing forces that.")
+		} else {
+			add("The answers came back in the kernel's order, not ours: the loop handles whichever socket is ready first.")
+		}
+	}
+	if len(x.States) > 0 {
+		add("States visited: %s (%d transitions).", strings.Join(x.States, " → "), x.Transitions)
+	}
+	if x.FuturesNew > 0 {
+		add("Futures: %d created, %d resolved (%d with an error), %d done-callbacks run.", x.FuturesNew, x.FuturesDone, x.FuturesFailed, x.FutureCallbacks)
+	}
+	if x.Tasks > 0 || x.TaskSteps > 0 {
+		add("Tasks: %d, stepped %d times, suspended %d times awaiting a future; %d timers fired.", x.Tasks, x.TaskSteps, x.Suspensions, x.TimersFired)
+	}
+	if x.SlowSteps > 0 {
+		add("Debug mode saw %d slow steps (over 100 ms): each froze every other request.", x.SlowSteps)
+	}
+	add("What still hurts: %s", note.Pain)
+	if note.Next != "" {
+		add("Next: %s", note.Next)
+	}
+	return out
+}
+
+func pct(part, whole time.Duration) float64 {
+	if whole <= 0 {
+		return 0
+	}
+	return 100 * float64(part) / float64(whole)
+}
+
+// ids prints request ids, eliding the middle of a long list.
+func ids(list []int) string {
+	var b strings.Builder
+	for i, id := range list {
+		if len(list) > 24 && i == 12 {
+			fmt.Fprintf(&b, "… (%d more) … ", len(list)-20)
+		}
+		if len(list) > 24 && i >= 12 && i < len(list)-8 {
+			continue
+		}
+		if b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.Itoa(id))
+	}
+	return b.String()
+}
+
+func sameOrder(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
