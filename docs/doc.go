@@ -5,7 +5,9 @@ package docs
 
 import "embed"
 
-// FS holds every chapter (*.md, README.md is the index) at its root.
+// FS holds every chapter (*.md, README.md is the index) at its root and
+// the pictures the chapters show in img/ (SVG waterfalls of real runs,
+// made by `go run ./tutor run STAGE -svg docs/img/STAGE.svg`).
 //
-//go:embed *.md
+//go:embed *.md img/*.svg
 var FS embed.FS
