@@ -196,30 +196,30 @@ func (tl *timeline) describe(e trace.Event) string {
 		}
 		return fmt.Sprintf("wake-up: %d ready (slept %s)", len(e.Ready), us(e.WaitedUS))
 	case trace.Callback:
-		return fmt.Sprintf("  callback %s fd %d%s", e.Name, e.FD, tl.reqOfFD(e.FD))
+		return fmt.Sprintf(" callback %s fd %d%s", e.Name, e.FD, tl.reqOfFD(e.FD))
 	case trace.State:
-		return fmt.Sprintf("  req %d: %s → %s", e.Req, e.From, e.To)
+		return fmt.Sprintf(" req %d: %s → %s", e.Req, e.From, e.To)
 	case trace.FutureNew:
-		return fmt.Sprintf("  future %d new (%s)", e.Future, e.Name)
+		return fmt.Sprintf(" future %d new (%s)", e.Future, e.Name)
 	case trace.FutureDone:
 		if e.Err != "" {
-			return fmt.Sprintf("  future %d failed: %s", e.Future, e.Err)
+			return fmt.Sprintf(" future %d failed: %s", e.Future, e.Err)
 		}
-		return fmt.Sprintf("  future %d resolved", e.Future)
+		return fmt.Sprintf(" future %d resolved", e.Future)
 	case trace.FutureCallback:
-		return fmt.Sprintf("  future %d callback", e.Future)
+		return fmt.Sprintf(" future %d callback", e.Future)
 	case trace.TaskNew:
-		return fmt.Sprintf("  task %d new (%s)", e.Task, e.Name)
+		return fmt.Sprintf(" task %d new (%s)", e.Task, e.Name)
 	case trace.TaskStep:
-		return fmt.Sprintf("  task %d step (%s)", e.Task, us(e.StepUS))
+		return fmt.Sprintf(" task %d step (%s)", e.Task, us(e.StepUS))
 	case trace.TaskSuspend:
-		return fmt.Sprintf("  task %d awaits future %d", e.Task, e.Future)
+		return fmt.Sprintf(" task %d awaits future %d", e.Task, e.Future)
 	case trace.TaskDone:
-		return fmt.Sprintf("  task %d done", e.Task)
+		return fmt.Sprintf(" task %d done", e.Task)
 	case trace.TimerAdd:
-		return fmt.Sprintf("  timer %d in %s", e.Timer, us(e.DelayUS))
+		return fmt.Sprintf(" timer %d in %s", e.Timer, us(e.DelayUS))
 	case trace.TimerFire:
-		return fmt.Sprintf("  timer %d fired", e.Timer)
+		return fmt.Sprintf(" timer %d fired", e.Timer)
 	case trace.Slow:
 		return fmt.Sprintf("SLOW: %s ran %s", e.Name, us(e.StepUS))
 	case trace.Error:

@@ -1,0 +1,131 @@
+// This file holds every tea.Cmd the tutor issues. All I/O happens here:
+// reading and saving progress, rendering chapters, building and running
+// stages, reading their traces, and the clock.
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/glamour"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/loopfromscratch/loop/docs"
+)
+
+// loadProgressCmd reads the progress file.
+func loadProgressCmd(path string) tea.Cmd {
+	return func() tea.Msg {
+		if path == "" {
+			return progressLoadedMsg{Progress: progress{}}
+		}
+		p, err := loadProgress(path)
+		if err != nil {
+			return progressFailedMsg{Err: err}
+		}
+		return progressLoadedMsg{Progress: p}
+	}
+}
+
+// saveProgressCmd writes p; the caller hands over a copy it no longer
+// changes.
+func saveProgressCmd(path string, p progress) tea.Cmd {
+	return func() tea.Msg {
+		if path == "" {
+			return progressSavedMsg{}
+		}
+		if err := saveProgress(path, p); err != nil {
+			return progressFailedMsg{Err: err}
+		}
+		return progressSavedMsg{}
+	}
+}
+
+// chooseCmd turns a choice into a message, so that screens ask the root
+// model to navigate rather than doing it themselves.
+func chooseCmd(msg tea.Msg) tea.Cmd {
+	return func() tea.Msg { return msg }
+}
+
+// renderLessonCmd reads stage's chapter from the docs and renders it with
+// Glamour for width columns, in style (a Glamour style name or a path).
+func renderLessonCmd(stage string, width int, style string) tea.Cmd {
+	return func() tea.Msg {
+		md, err := fs.ReadFile(docs.FS, stage+".md")
+		if errors.Is(err, fs.ErrNotExist) {
+			return lessonFailedMsg{Stage: stage, Err: fmt.Errorf("there is no chapter for %s yet (docs/%s.md is missing)", stage, stage)}
+		}
+		if err != nil {
+			return lessonFailedMsg{Stage: stage, Err: err}
+		}
+		r, err := glamour.NewTermRenderer(
+			glamour.WithStylePath(style),
+			glamour.WithWordWrap(max(width-4, 20)),
+			glamour.WithColorProfile(lipgloss.ColorProfile()),
+		)
+		if err != nil {
+			return lessonFailedMsg{Stage: stage, Err: fmt.Errorf("glamour style %q: %w", style, err)}
+		}
+		text, err := r.Render(string(md))
+		if err != nil {
+			return lessonFailedMsg{Stage: stage, Err: err}
+		}
+		return lessonRenderedMsg{Stage: stage, Width: width, Text: text}
+	}
+}
+
+// buildStageCmd compiles the stage, as the learner may have edited it.
+func buildStageCmd(ctx context.Context, run int, root, binDir string, s stage) tea.Cmd {
+	return func() tea.Msg {
+		bin, err := buildStage(ctx, root, binDir, s)
+		if err != nil {
+			return buildFailedMsg{Run: run, Err: err}
+		}
+		return stageBuiltMsg{Run: run, Bin: bin}
+	}
+}
+
+// startStageCmd starts the built stage against the embedded server and
+// registers it so the tutor can stop it whatever happens.
+func startStageCmd(run int, bin, addr string, n int, ps *procs) tea.Cmd {
+	return func() tea.Msg {
+		p, err := startStage(bin, addr, n)
+		if err != nil {
+			return startFailedMsg{Run: run, Err: err}
+		}
+		ps.add(p)
+		return stageStartedMsg{Run: run, Proc: p, At: time.Now()}
+	}
+}
+
+// readEventsCmd waits for the next batch of the stage's output, or for its
+// end. Update issues it again after each batch.
+func readEventsCmd(run int, p *stageProc, ps *procs) tea.Cmd {
+	return func() tea.Msg {
+		b, ok := p.Next(2048)
+		if ok {
+			return eventsReadMsg{Run: run, Events: b.Events, Raw: b.Raw}
+		}
+		code, err := p.ExitCode()
+		ps.remove(p)
+		return stageExitedMsg{Run: run, Code: code, Err: err}
+	}
+}
+
+// stopStageCmd kills a running stage's process group and waits for it.
+func stopStageCmd(run int, p *stageProc) tea.Cmd {
+	return func() tea.Msg {
+		p.Stop()
+		return stageStoppedMsg{Run: run}
+	}
+}
+
+// tickCmd moves the clock ten times a second.
+func tickCmd(run int) tea.Cmd {
+	return tea.Tick(100*time.Millisecond, func(t time.Time) tea.Msg { return tickedMsg{Run: run, At: t} })
+}

@@ -1,0 +1,111 @@
+// This file holds every message the tutor's Update handles, besides the
+// ones Bubble Tea and Bubbles define (keys, window size, spinner ticks).
+// Names are past tense: a message says what happened. Messages that carry a
+// failure implement error.
+
+package main
+
+import (
+	"time"
+
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+// progressLoadedMsg carries the learner's progress read at start.
+type progressLoadedMsg struct {
+	Progress progress
+}
+
+// progressFailedMsg says progress could not be read or saved; the tutor
+// works on without it and shows the reason.
+type progressFailedMsg struct{ Err error }
+
+func (m progressFailedMsg) Error() string { return "progress: " + m.Err.Error() }
+
+// progressSavedMsg says the progress file was written.
+type progressSavedMsg struct{}
+
+// lessonChosenMsg says the learner picked a stage's lesson on the home
+// screen.
+type lessonChosenMsg struct{ Stage int } // index into the stages
+
+// runChosenMsg says the learner asked to run a stage.
+type runChosenMsg struct{ Stage int } // index into the stages
+
+// compareChosenMsg says the learner asked for the comparison of runs.
+type compareChosenMsg struct{}
+
+// progressResetMsg says the learner confirmed resetting their progress.
+type progressResetMsg struct{}
+
+// lessonRenderedMsg carries a chapter rendered by Glamour for one width.
+type lessonRenderedMsg struct {
+	Stage string
+	Width int
+	Text  string
+}
+
+// lessonFailedMsg says a chapter could not be shown (missing, or Glamour
+// failed); the lesson view says so instead.
+type lessonFailedMsg struct {
+	Stage string
+	Err   error
+}
+
+func (m lessonFailedMsg) Error() string { return m.Err.Error() }
+
+// stageBuiltMsg says go build succeeded for run Run.
+type stageBuiltMsg struct {
+	Run int
+	Bin string
+}
+
+// buildFailedMsg says go build failed for run Run (or could not run); Err
+// is usually a *buildError with the compiler's message.
+type buildFailedMsg struct {
+	Run int
+	Err error
+}
+
+func (m buildFailedMsg) Error() string { return m.Err.Error() }
+
+// stageStartedMsg says the stage binary of run Run is running.
+type stageStartedMsg struct {
+	Run  int
+	Proc *stageProc
+	At   time.Time
+}
+
+// startFailedMsg says the stage binary could not be started.
+type startFailedMsg struct {
+	Run int
+	Err error
+}
+
+func (m startFailedMsg) Error() string { return m.Err.Error() }
+
+// eventsReadMsg carries the trace events and raw lines read from a running
+// stage since the last one.
+type eventsReadMsg struct {
+	Run    int
+	Events []trace.Event
+	Raw    []string
+}
+
+// stageExitedMsg says the stage process of run Run has exited and all its
+// output was read.
+type stageExitedMsg struct {
+	Run  int
+	Code int
+	Err  error
+}
+
+// stageStoppedMsg says a cancelled stage was killed (with its process
+// group) and reaped.
+type stageStoppedMsg struct{ Run int }
+
+// tickedMsg moves the run's clock while nothing else happens.
+type tickedMsg struct {
+	Run int
+	At  time.Time
+}

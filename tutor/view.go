@@ -1,0 +1,38 @@
+// This file holds View: the header, the active screen's body and the help
+// line. It only renders; the styles live in styles.go.
+
+package main
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// View draws the whole window.
+func (m model) View() string {
+	s := m.current()
+	head := titleStyle.Render("Loop from Scratch") + dimStyle.Render(" · ") + s.title()
+	if m.notice != "" {
+		head += "  " + warnStyle.Render(m.notice)
+	}
+	body := s.view(m.width, m.bodyHeight())
+	// Pad the body so the help line stays at the bottom.
+	if n := strings.Count(body, "\n") + 1; n < m.bodyHeight() {
+		body += strings.Repeat("\n", m.bodyHeight()-n)
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, truncate(head, m.width), body, "", m.helpView())
+}
+
+func (m model) helpView() string {
+	km := m.current().keyMap()
+	if m.fullHelp && len(km.full) > 0 {
+		return m.help.FullHelpView(km.full)
+	}
+	return m.help.ShortHelpView(km.short)
+}
+
+// helpHeight is how many lines the help takes.
+func (m model) helpHeight() int {
+	return strings.Count(m.helpView(), "\n") + 1
+}
