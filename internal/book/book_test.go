@@ -257,6 +257,7 @@ func TestExcerpts(t *testing.T) {
 	}{
 		{name: "finds an excerpt and its body", md: "x\n<!-- excerpt: a/b.go f -->\n```go\nfunc f() {}\n```\n", found: []string{"a/b.go f func f() {}"}},
 		{name: "finds several", md: "<!-- excerpt: a.go f -->\n```go\nf\n```\n\n<!--excerpt: b.go g-->\n```go\ng\n```\n", found: []string{"a.go f f", "b.go g g"}},
+		{name: "ignores an excerpt shown inside a longer fence", md: "````markdown\n<!-- excerpt: a.go f -->\n```go\nf\n```\n````\n<!-- excerpt: b.go g -->\n```go\ng\n```\n", found: []string{"b.go g g"}},
 		{name: "ignores other comments", md: "<!-- a note -->\n```go\nx\n```\n"},
 		{name: "wants the fence right after the comment", md: "<!-- excerpt: a.go f -->\n\n```go\nf\n```\n", err: "must be followed directly by a ```go line"},
 		{name: "wants the fence closed", md: "<!-- excerpt: a.go f -->\n```go\nf\n", err: "never closed"},

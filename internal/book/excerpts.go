@@ -54,7 +54,20 @@ type Excerpt struct {
 func Excerpts(chapter string, src []byte) ([]Excerpt, error) {
 	lines := strings.Split(string(src), "\n")
 	var found []Excerpt
+	fence := "" // the fence of the code block we are in, if any
 	for i := 0; i < len(lines); i++ {
+		if f := fenceOf(lines[i]); f != "" {
+			switch {
+			case fence == "":
+				fence = f
+			case strings.HasPrefix(f, fence) && strings.TrimSpace(lines[i]) == f:
+				fence = ""
+			}
+			continue
+		}
+		if fence != "" {
+			continue // an excerpt comment shown inside a code block is an example
+		}
 		m := excerptLine.FindStringSubmatch(lines[i])
 		if m == nil {
 			continue
@@ -79,6 +92,23 @@ func Excerpts(chapter string, src []byte) ([]Excerpt, error) {
 		i = e.end
 	}
 	return found, nil
+}
+
+// fenceOf returns the run of backticks or tildes (3 or more) that opens
+// or closes a fenced code block on line, or "".
+func fenceOf(line string) string {
+	t := strings.TrimLeft(line, " ")
+	if len(line)-len(t) > 3 || len(t) < 3 || (t[0] != '`' && t[0] != '~') {
+		return ""
+	}
+	n := 0
+	for n < len(t) && t[n] == t[0] {
+		n++
+	}
+	if n < 3 {
+		return ""
+	}
+	return t[:n]
 }
 
 // Region returns the lines between "//docs:begin name" and "//docs:end
