@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+// testLoop is a loop whose trace and stderr the test can read.
+type testLoop struct {
+	*EventLoop
+	tr     *trace.Tracer
+	events bytes.Buffer
+	stderr bytes.Buffer
+}
+
+// newTestLoop makes a traced loop and closes it when the test ends.
+func newTestLoop(t *testing.T) *testLoop {
+	t.Helper()
+	tl := &testLoop{}
+	tl.tr = trace.New(&tl.events, time.Now())
+	loop, err := NewEventLoop(tl.tr)
+	require.NoError(t, err, "NewEventLoop")
+	loop.Stderr = &tl.stderr
+	tl.EventLoop = loop
+	t.Cleanup(func() { _ = loop.Close() })
+	return tl
+}
+
+// trace returns the events so far.
+func (tl *testLoop) traceEvents(t *testing.T) []trace.Event {
+	t.Helper()
+	require.NoError(t, tl.tr.Flush(), "flushing the trace")
+	events, err := trace.ReadAll(bytes.NewReader(tl.events.Bytes()))
+	require.NoError(t, err, "reading the trace")
+	return events
+}
+
+// count returns how many events of kind k match keep (nil: all).
+func count(events []trace.Event, k trace.Kind, keep func(trace.Event) bool) int {
+	n := 0
+	for _, e := range events {
+		if e.Ev == k && (keep == nil || keep(e)) {
+			n++
+		}
+	}
+	return n
+}
+
+// kinds lists the kinds of events, in order, keeping those in want.
+func kinds(events []trace.Event, want ...trace.Kind) []trace.Kind {
+	var out []trace.Kind
+	for _, e := range events {
+		for _, k := range want {
+			if e.Ev == k {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}

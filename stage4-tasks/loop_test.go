@@ -1,0 +1,114 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+func TestTimersFireInTheOrderTheyAreDue(t *testing.T) {
+	loop := newTestLoop(t)
+	var fired []string
+	at := func(d time.Duration, name string) *Timer {
+		return loop.CallLater(d, func() { fired = append(fired, name) })
+	}
+	at(30*time.Millisecond, "c")
+	at(10*time.Millisecond, "a")
+	at(20*time.Millisecond, "b")
+	at(10*time.Millisecond, "a, added later")
+	cancelled := at(15*time.Millisecond, "cancelled")
+	assert.True(t, cancelled.Cancel(), "cancelling a pending timer")
+	assert.False(t, cancelled.Cancel(), "cancelling it twice")
+
+	began := time.Now()
+	require.NoError(t, loop.Run(), "Run")
+	assert.Equal(t, []string{"a", "a, added later", "b", "c"}, fired, "order")
+	assert.GreaterOrEqual(t, time.Since(began), 30*time.Millisecond, "the last timer is not early")
+
+	events := loop.traceEvents(t)
+	assert.Equal(t, 5, count(events, trace.TimerAdd, nil), "timer_add events")
+	assert.Equal(t, 4, count(events, trace.TimerFire, nil), "timer_fire events: not the cancelled one")
+}
+
+func TestTheLoopSleepsInTheSelectorUntilTheNextTimer(t *testing.T) {
+	loop := newTestLoop(t)
+	require.NoError(t, loop.RunUntilComplete(loop.Sleep(50*time.Millisecond)), "RunUntilComplete")
+	var longest trace.Event
+	for _, e := range loop.traceEvents(t) {
+		if e.Ev == trace.Wait && e.TimeoutUS > longest.TimeoutUS {
+			longest = e
+		}
+	}
+	assert.InDelta(t, 50_000, longest.TimeoutUS, 10_000, "the wait's timeout is the time to the timer")
+}
+
+func TestCallSoonRunsCallbacksInOrderOneTurnAtATime(t *testing.T) {
+	loop := newTestLoop(t)
+	var order []string
+	loop.CallSoon(func() {
+		order = append(order, "first")
+		loop.CallSoon(func() { order = append(order, "queued by first") })
+	})
+	loop.CallSoon(func() { order = append(order, "second") })
+	require.NoError(t, loop.runOnce(), "one turn")
+	assert.Equal(t, []string{"first", "second"}, order, "after one turn: a callback queued during the turn waits")
+	require.NoError(t, loop.Run(), "Run")
+	assert.Equal(t, []string{"first", "second", "queued by first"}, order)
+}
+
+func TestCallSoonThreadsafeWakesALoopAsleepInTheSelector(t *testing.T) {
+	loop := newTestLoop(t)
+	f := NewFuture[string](loop, "from another goroutine")
+	posted := make(chan bool, 1)
+	go func() {
+		time.Sleep(50 * time.Millisecond) // the loop is asleep by now: nothing else can wake it
+		posted <- loop.CallSoonThreadsafe(func() { f.SetResult("hello") })
+	}()
+	require.NoError(t, loop.RunUntilComplete(f), "RunUntilComplete")
+	assert.True(t, <-posted, "CallSoonThreadsafe accepted the callback")
+	v, err := f.Result()
+	require.NoError(t, err)
+	assert.Equal(t, "hello", v)
+	events := loop.traceEvents(t)
+	assert.Contains(t, waitTimeouts(events), int64(-1), "the loop slept without a timeout")
+
+	require.NoError(t, loop.Close(), "Close")
+	assert.False(t, loop.CallSoonThreadsafe(func() {}), "a closed loop refuses callbacks")
+}
+
+func TestManyGoroutinesCanCallSoonThreadsafeAtOnce(t *testing.T) {
+	loop := newTestLoop(t)
+	const n = 100
+	all := NewFuture[struct{}](loop, "all posted")
+	got := 0
+	for range n {
+		go loop.CallSoonThreadsafe(func() {
+			got++
+			if got == n {
+				all.SetResult(struct{}{})
+			}
+		})
+	}
+	require.NoError(t, loop.RunUntilComplete(all), "RunUntilComplete")
+	assert.Equal(t, n, got)
+}
+
+func TestRunReturnsWhenNothingIsLeft(t *testing.T) {
+	loop := newTestLoop(t)
+	require.NoError(t, loop.Run(), "an empty loop returns at once")
+	assert.Empty(t, loop.traceEvents(t), "without polling")
+}
+
+func waitTimeouts(events []trace.Event) []int64 {
+	var out []int64
+	for _, e := range events {
+		if e.Ev == trace.Wait {
+			out = append(out, e.TimeoutUS)
+		}
+	}
+	return out
+}

@@ -1,0 +1,171 @@
+// One request as a coroutine. fetch reads like the blocking client one
+// would write first (connect, send, receive, close) with an Await wherever
+// it would block. While it waits there, the loop runs the other requests.
+// fetchAll starts one task per request and runs the loop until all are
+// done.
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/loopfromscratch/loop/internal/stagecli"
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+// fetchAll sends run.N requests at once, one task each, and runs the loop
+// until every one of them is answered or failed.
+func fetchAll(run *stagecli.Run) error { return stageOptions{}.fetchAll(run) }
+
+func (o stageOptions) fetchAll(run *stagecli.Run) error {
+	loop, err := NewEventLoop(run.Trace)
+	if err != nil {
+		return err
+	}
+	loop.Debug = o.debug
+	for req := 1; req <= run.N; req++ {
+		task := newTask(loop, req, fmt.Sprintf("request %d", req), func(y Yield) (string, error) {
+			return fetch(y, loop, run, req)
+		})
+		task.AddDoneCallback(func() { report(run, req, task) })
+	}
+	err = loop.Run()
+	return errors.Join(err, loop.Close())
+}
+
+// report tells run how request req ended.
+func report(run *stagecli.Run, req int, task *Task[string]) {
+	reply, err := task.Result()
+	if err != nil {
+		run.Failed(req, err)
+		return
+	}
+	run.Answered(req, []byte(reply))
+}
+
+//docs:begin fetch
+
+// fetch is request req, top to bottom. Each helper awaits when the socket
+// is not ready; an error comes back here like any Go error, named after
+// the step that failed. The deferred close runs on every path: success,
+// error, cancellation, even a panic.
+func fetch(y Yield, loop *EventLoop, run *stagecli.Run, req int) (string, error) {
+	fd, err := openSocket(run.Trace, req)
+	if err != nil {
+		return "", err
+	}
+	defer closeSocket(loop, fd, req)
+
+	if err := connect(y, loop, fd, run.Server); err != nil {
+		return "", fmt.Errorf("connect: %w", err)
+	}
+	if err := send(y, loop, fd, req, run.Message(req)); err != nil {
+		return "", fmt.Errorf("send: %w", err)
+	}
+	reply, err := receive(y, loop, fd, req)
+	if err != nil {
+		return "", fmt.Errorf("receive: %w", err)
+	}
+	return string(reply), nil
+}
+
+// connect starts connecting and awaits the end of the handshake: the
+// socket turns writable then, and SO_ERROR says how it went.
+func connect(y Yield, loop *EventLoop, fd int, server unix.Sockaddr) error {
+	err := unix.Connect(fd, server)
+	if err == nil {
+		return nil // connected at once (it happens on loopback)
+	}
+	if !errors.Is(err, unix.EINPROGRESS) {
+		return err
+	}
+	if _, err := Await(y, loop.Writable(fd)); err != nil {
+		return err
+	}
+	return connectResult(fd)
+}
+
+// send writes all of msg, awaiting room whenever the socket buffer is full.
+func send(y Yield, loop *EventLoop, fd, req int, msg []byte) error {
+	for len(msg) > 0 {
+		n, err := unix.Write(fd, msg)
+		if errors.Is(err, unix.EAGAIN) {
+			if _, err := Await(y, loop.Writable(fd)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		loop.trace.Emit(trace.Event{Ev: trace.Send, Req: req, FD: fd, Bytes: n})
+		msg = msg[n:]
+	}
+	return nil
+}
+
+// receive awaits the reply and reads it as it arrives, until a newline or
+// until the server closes the connection (a read of 0 bytes).
+func receive(y Yield, loop *EventLoop, fd, req int) ([]byte, error) {
+	var reply []byte
+	buf := make([]byte, 4096)
+	for {
+		if _, err := Await(y, loop.Readable(fd)); err != nil {
+			return nil, err
+		}
+		n, err := unix.Read(fd, buf)
+		if errors.Is(err, unix.EAGAIN) {
+			continue // woken for nothing; await again
+		}
+		if err != nil {
+			return nil, err
+		}
+		loop.trace.Emit(trace.Event{Ev: trace.Recv, Req: req, FD: fd, Bytes: n})
+		reply = append(reply, buf[:n]...)
+		if n == 0 || bytes.IndexByte(reply, '\n') >= 0 {
+			return reply, nil
+		}
+	}
+}
+
+//docs:end fetch
+
+// openSocket makes a non-blocking TCP socket for req.
+func openSocket(tr *trace.Tracer, req int) (int, error) {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+	if err != nil {
+		return -1, fmt.Errorf("socket: %w", err)
+	}
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		_ = unix.Close(fd)
+		return -1, fmt.Errorf("set non-blocking: %w", err)
+	}
+	tr.Emit(trace.Event{Ev: trace.Socket, Req: req, FD: fd})
+	return fd, nil
+}
+
+// connectResult reads SO_ERROR: 0 means the connect worked, anything else is
+// why it did not (ECONNREFUSED: nothing listens there).
+func connectResult(fd int) error {
+	code, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return fmt.Errorf("getsockopt SO_ERROR: %w", err)
+	}
+	if code != 0 {
+		return unix.Errno(code)
+	}
+	return nil
+}
+
+// closeSocket stops every watch on fd and closes it. A close error is not
+// worth failing a request over: the fd is released either way.
+func closeSocket(loop *EventLoop, fd, req int) {
+	loop.forget(fd)
+	_ = unix.Close(fd)
+	loop.trace.Emit(trace.Event{Ev: trace.Close, Req: req, FD: fd})
+}

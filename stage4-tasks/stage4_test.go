@@ -1,0 +1,72 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/loopfromscratch/loop/internal/slowserver"
+	"github.com/loopfromscratch/loop/internal/stagecli"
+	"github.com/loopfromscratch/loop/internal/stagetest"
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const stage = "stage4-tasks"
+
+func TestContract(t *testing.T) { stagetest.Contract(t, stage, fetchAll) }
+
+func TestTwoThousandConnectionsOnOneLoop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2,000 sockets: skipped with -short")
+	}
+	const n = 2000
+	srv := stagetest.StartServer(t, slowserver.Config{Delay: 2 * time.Second})
+	before := stagetest.OpenFDs(t)
+
+	res := stagetest.Run(t, stage, fetchAll, "-addr", srv.Addr(), "-n", "2000")
+
+	assert.Equal(t, stagecli.ExitOK, res.Code, "exit code; stderr: %s", res.Stderr)
+	assert.Contains(t, res.Stdout, "2000 responses in ", "summary")
+	stats := srv.Stats()
+	assert.EqualValues(t, n, stats.Peak, "the server saw all 2,000 requests waiting at once")
+	assert.EqualValues(t, n, stats.Served, "served")
+	assert.Equal(t, n, res.Count(trace.TaskDone), "task_done events")
+	assert.Equal(t, before, stagetest.WaitForFDs(t, before), "open fds after the run")
+}
+
+func TestEachRequestIsATaskThatSuspendsAtEachAwait(t *testing.T) {
+	srv := stagetest.StartServer(t, slowserver.Config{Delay: stagetest.Delay})
+	res := stagetest.Run(t, stage, fetchAll, "-addr", srv.Addr(), "-n", "3")
+	require.Equal(t, stagecli.ExitOK, res.Code, "exit code; stderr: %s", res.Stderr)
+
+	for req := 1; req <= 3; req++ {
+		mine := func(e trace.Event) bool { return e.Req == req }
+		var got []trace.Kind
+		for _, e := range res.Events {
+			if mine(e) && (e.Ev == trace.TaskNew || e.Ev == trace.TaskSuspend || e.Ev == trace.TaskDone) {
+				got = append(got, e.Ev)
+			}
+		}
+		// Suspended at connect (writable) and at receive (readable); the
+		// send goes straight into an empty socket buffer.
+		assert.Equal(t, []trace.Kind{trace.TaskNew, trace.TaskSuspend, trace.TaskSuspend, trace.TaskDone}, got, "request %d", req)
+		assert.Equal(t, 3, count(res.Events, trace.TaskStep, mine), "request %d: steps", req)
+	}
+}
+
+func TestTheDebugFlagIsAccepted(t *testing.T) {
+	var opts stageOptions
+	res := stagecli.Main(stage, []string{"-debug", "-n", "2", "-delay", "50ms"}, &discard{}, &discard{},
+		func(run *stagecli.Run) error { return opts.fetchAll(run) }, opts.flags)
+	assert.Equal(t, stagecli.ExitOK, res, "exit code")
+	assert.True(t, opts.debug, "-debug sets debug mode")
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -1,0 +1,311 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
+	"github.com/loopfromscratch/loop/internal/slowserver"
+	"github.com/loopfromscratch/loop/internal/stagetest"
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+func TestATaskStepsItsCoroutineFromAwaitToAwait(t *testing.T) {
+	tests := []struct {
+		name         string
+		sleeps       int // awaits of a pending future
+		doneAwaits   int // awaits of a future that is done already
+		wantSteps    int // task_step events
+		wantSuspends int // task_suspend events
+	}{
+		{"a coroutine that never awaits finishes in one step", 0, 0, 1, 0},
+		{"each await of a pending future is one suspension and one more step", 3, 0, 4, 3},
+		{"awaiting a future that is done already does not suspend", 0, 2, 1, 0},
+		{"done and pending awaits mix", 2, 3, 3, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			loop := newTestLoop(t)
+			task := NewTask(loop.EventLoop, "counter", func(y Yield) (int, error) {
+				total := 0
+				for range tc.sleeps {
+					if _, err := Await(y, loop.Sleep(time.Millisecond)); err != nil {
+						return 0, err
+					}
+					total++
+				}
+				for i := range tc.doneAwaits {
+					f := NewFuture[int](loop, "ready")
+					f.SetResult(i)
+					if _, err := Await(y, f); err != nil {
+						return 0, err
+					}
+					total++
+				}
+				return total, nil
+			})
+			require.NoError(t, loop.RunUntilComplete(task), "RunUntilComplete")
+			got, err := task.Result()
+			require.NoError(t, err, "the task's result")
+			assert.Equal(t, tc.sleeps+tc.doneAwaits, got, "every await returned")
+
+			events := loop.traceEvents(t)
+			assert.Equal(t, tc.wantSteps, count(events, trace.TaskStep, nil), "task_step events")
+			assert.Equal(t, tc.wantSuspends, count(events, trace.TaskSuspend, nil), "task_suspend events")
+			assert.Equal(t, 1, count(events, trace.TaskNew, nil), "task_new events")
+			assert.Equal(t, 1, count(events, trace.TaskDone, nil), "task_done events")
+		})
+	}
+}
+
+func TestAwaitReturnsTheErrorOfWhatItAwaits(t *testing.T) {
+	loop := newTestLoop(t)
+	boom := errors.New("boom")
+	inner := NewTask(loop.EventLoop, "inner", func(y Yield) (int, error) {
+		_, _ = Await(y, loop.Sleep(time.Millisecond))
+		return 0, boom
+	})
+	outer := NewTask(loop.EventLoop, "outer", func(y Yield) (string, error) {
+		_, err := Await(y, inner)
+		if err != nil {
+			return "", fmt.Errorf("outer: %w", err)
+		}
+		return "unreachable", nil
+	})
+	require.NoError(t, loop.Run(), "Run")
+	_, err := outer.Result()
+	assert.ErrorIs(t, err, boom, "the inner task's error flows out through the outer task")
+	assert.EqualError(t, err, "outer: boom")
+}
+
+func TestCancellingATask(t *testing.T) {
+	t.Run("the coroutine sees ErrCancelled at its await and can clean up", func(t *testing.T) {
+		loop := newTestLoop(t)
+		cleaned := false
+		task := NewTask(loop.EventLoop, "sleeper", func(y Yield) (int, error) {
+			defer func() { cleaned = true }()
+			_, err := Await(y, loop.Sleep(time.Hour))
+			return 0, err
+		})
+		loop.CallLater(5*time.Millisecond, func() { assert.True(t, task.Cancel(), "Cancel") })
+		require.NoError(t, loop.Run(), "Run ends: the cancelled sleep's timer is gone too")
+		_, err := task.Result()
+		assert.ErrorIs(t, err, ErrCancelled)
+		assert.True(t, task.Cancelled(), "Cancelled")
+		assert.True(t, cleaned, "the coroutine ran its deferred cleanup")
+		assert.False(t, task.Cancel(), "a done task cannot be cancelled")
+	})
+
+	t.Run("a task cancelled before its first step never runs", func(t *testing.T) {
+		loop := newTestLoop(t)
+		ran := false
+		task := NewTask(loop.EventLoop, "never", func(y Yield) (int, error) { ran = true; return 1, nil })
+		task.Cancel()
+		require.NoError(t, loop.Run(), "Run")
+		assert.False(t, ran, "the coroutine did not run")
+		_, err := task.Result()
+		assert.ErrorIs(t, err, ErrCancelled)
+	})
+
+	t.Run("cancelling a task cancels the task it awaits", func(t *testing.T) {
+		loop := newTestLoop(t)
+		inner := NewTask(loop.EventLoop, "inner", func(y Yield) (int, error) {
+			return Await(y, NewFuture[int](loop, "never resolved"))
+		})
+		outer := NewTask(loop.EventLoop, "outer", func(y Yield) (int, error) { return Await(y, inner) })
+		loop.CallLater(time.Millisecond, func() { outer.Cancel() })
+		require.NoError(t, loop.Run(), "Run")
+		assert.True(t, inner.Cancelled(), "inner cancelled")
+		assert.True(t, outer.Cancelled(), "outer cancelled")
+	})
+
+	t.Run("a task that cancels itself sees ErrCancelled at its next await, once", func(t *testing.T) {
+		loop := newTestLoop(t)
+		var task *Task[string]
+		task = NewTask(loop.EventLoop, "self", func(y Yield) (string, error) {
+			task.Cancel()
+			_, first := Await(y, loop.Sleep(time.Millisecond))
+			_, second := Await(y, loop.Sleep(time.Millisecond))
+			return fmt.Sprintf("%v, %v", first, second), nil
+		})
+		require.NoError(t, loop.Run(), "Run")
+		got, err := task.Result()
+		require.NoError(t, err, "the coroutine chose to go on")
+		assert.Equal(t, "cancelled, <nil>", got)
+	})
+}
+
+func TestCancellingARequestAtItsAwaitClosesItsSocket(t *testing.T) {
+	// The server answers after the cancel, then closes its side too.
+	srv := stagetest.StartServer(t, slowserver.Config{Delay: 500 * time.Millisecond})
+	server := resolveForTest(t, srv.Addr())
+	loop := newTestLoop(t)
+	before := stagetest.OpenFDs(t)
+
+	task := NewTask(loop.EventLoop, "request 1", func(y Yield) (string, error) {
+		fd, err := openSocket(loop.tr, 1)
+		if err != nil {
+			return "", err
+		}
+		defer closeSocket(loop.EventLoop, fd, 1)
+		if err := connect(y, loop.EventLoop, fd, server); err != nil {
+			return "", fmt.Errorf("connect: %w", err)
+		}
+		if err := send(y, loop.EventLoop, fd, 1, []byte("Request 1")); err != nil {
+			return "", fmt.Errorf("send: %w", err)
+		}
+		reply, err := receive(y, loop.EventLoop, fd, 1)
+		if err != nil {
+			return "", fmt.Errorf("receive: %w", err)
+		}
+		return string(reply), nil
+	})
+	// Cancel once the request waits for its reply.
+	loop.CallLater(100*time.Millisecond, func() { task.Cancel() })
+	require.NoError(t, loop.Run(), "Run")
+
+	_, err := task.Result()
+	assert.ErrorIs(t, err, ErrCancelled)
+	assert.EqualError(t, err, "receive: cancelled", "cancelled at the await in receive")
+	assert.Empty(t, loop.watches, "nothing watched any more")
+	events := loop.traceEvents(t)
+	assert.Equal(t, 1, count(events, trace.Close, nil), "the socket was closed")
+	assert.Equal(t, before, stagetest.WaitForFDs(t, before), "open fds after the cancel")
+}
+
+func TestAPanicFailsItsTaskNotTheLoop(t *testing.T) {
+	loop := newTestLoop(t)
+	bad := NewTask(loop.EventLoop, "bad", func(y Yield) (int, error) {
+		_, _ = Await(y, loop.Sleep(time.Millisecond))
+		panicDeepInside()
+		return 1, nil
+	})
+	good := NewTask(loop.EventLoop, "good", func(y Yield) (int, error) {
+		_, err := Await(y, loop.Sleep(5*time.Millisecond))
+		return 2, err
+	})
+	require.NoError(t, loop.Run(), "Run survives the panic")
+
+	_, err := bad.Result()
+	var p *PanicError
+	require.ErrorAs(t, err, &p, "the panicking task's error")
+	assert.Equal(t, "the coroutine broke", p.Value)
+	assert.EqualError(t, err, "panic: the coroutine broke")
+	assert.Contains(t, string(p.Stack), "panicDeepInside", "the stack is the coroutine's, where it panicked")
+
+	v, err := good.Result()
+	assert.NoError(t, err, "the other task")
+	assert.Equal(t, 2, v)
+}
+
+func panicDeepInside() { panic("the coroutine broke") }
+
+func TestAFailedTaskWhoseErrorNobodyRetrievedIsReportedAtClose(t *testing.T) {
+	tests := []struct {
+		name     string
+		body     Coroutine[int]
+		retrieve bool
+		want     string // on stderr; "" for nothing
+	}{
+		{
+			name: "a failed task nobody asked is reported",
+			body: func(y Yield) (int, error) { return 0, errors.New("boom") },
+			want: "task 1 (doomed) failed and its error was never retrieved: boom\n",
+		},
+		{
+			name:     "a failed task whose Result was read is not",
+			body:     func(y Yield) (int, error) { return 0, errors.New("boom") },
+			retrieve: true,
+		},
+		{
+			name: "a cancelled task is not",
+			body: func(y Yield) (int, error) { return 0, fmt.Errorf("step: %w", ErrCancelled) },
+		},
+		{
+			name: "a panic is reported with its stack",
+			body: func(y Yield) (int, error) { panicDeepInside(); return 0, nil },
+			want: "task 1 (doomed) failed and its error was never retrieved: panic: the coroutine broke\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			loop := newTestLoop(t)
+			task := NewTask(loop.EventLoop, "doomed", tc.body)
+			require.NoError(t, loop.Run(), "Run")
+			if tc.retrieve {
+				_, _ = task.Result()
+			}
+			require.NoError(t, loop.Close(), "Close")
+			if tc.want == "" {
+				assert.Empty(t, loop.stderr.String())
+				return
+			}
+			assert.Contains(t, loop.stderr.String(), tc.want)
+		})
+	}
+}
+
+func TestCloseCancelsTasksStillRunningAndEndsTheirCoroutines(t *testing.T) {
+	loop := newTestLoop(t)
+	cleaned := 0
+	var tasks []*Task[int]
+	for i := range 3 {
+		tasks = append(tasks, NewTask(loop.EventLoop, fmt.Sprintf("waiter %d", i), func(y Yield) (int, error) {
+			defer func() { cleaned++ }()
+			return Await(y, NewFuture[int](loop, "never resolved"))
+		}))
+	}
+	stop := loop.Sleep(5 * time.Millisecond)
+	require.NoError(t, loop.RunUntilComplete(stop), "RunUntilComplete")
+	require.NoError(t, loop.Close(), "Close")
+	assert.Equal(t, 3, cleaned, "every coroutine ran its cleanup")
+	for _, task := range tasks {
+		assert.True(t, task.Cancelled(), "%v cancelled", task)
+	}
+	// goleak in TestMain checks that no coroutine is left.
+}
+
+func TestRunReportsTasksThatWaitForeverAsADeadlock(t *testing.T) {
+	loop := newTestLoop(t)
+	NewTask(loop.EventLoop, "stuck", func(y Yield) (int, error) {
+		return Await(y, NewFuture[int](loop, "never resolved"))
+	})
+	err := loop.Run()
+	assert.EqualError(t, err, "deadlock: 1 task(s) wait for futures nothing will resolve, first task 1 (stuck)")
+}
+
+func TestDebugModeNamesAStepThatBlocksTheLoop(t *testing.T) {
+	loop := newTestLoop(t)
+	loop.Debug = true
+	NewTask(loop.EventLoop, "sleepy", func(y Yield) (int, error) {
+		time.Sleep(150 * time.Millisecond) // blocking: the mistake debug mode is for
+		return 0, nil
+	})
+	loop.CallSoon(func() {}) // fast: not reported
+	require.NoError(t, loop.Run(), "Run")
+
+	assert.Regexp(t, `^debug: task 1 \(sleepy\) step took 0\.\d\ds — something blocked the loop\n$`, loop.stderr.String())
+	events := loop.traceEvents(t)
+	require.Equal(t, 1, count(events, trace.Slow, nil), "slow events")
+	for _, e := range events {
+		if e.Ev == trace.Slow {
+			assert.Equal(t, "task 1 (sleepy) step", e.Name)
+			assert.GreaterOrEqual(t, e.StepUS, int64(150_000))
+		}
+	}
+}
+
+// resolveForTest turns host:port into a socket address.
+func resolveForTest(t *testing.T, addr string) unix.Sockaddr {
+	t.Helper()
+	var ip [4]byte
+	var port int
+	_, err := fmt.Sscanf(addr, "%d.%d.%d.%d:%d", &ip[0], &ip[1], &ip[2], &ip[3], &port)
+	require.NoError(t, err, "parsing %s", addr)
+	return &unix.SockaddrInet4{Addr: ip, Port: port}
+}

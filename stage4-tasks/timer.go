@@ -1,0 +1,106 @@
+// Timers: callbacks that run at a time, not when an fd is ready. They sit
+// in a min-heap ordered by when they are due, so the loop finds the next
+// one in O(1) and adds or removes one in O(log n) (container/heap).
+
+package main
+
+import (
+	"container/heap"
+	"fmt"
+	"time"
+
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+// Timer is a callback that runs once, at a time. Only the loop goroutine
+// touches it.
+type Timer struct {
+	loop  *EventLoop
+	id    int // also breaks ties: of two timers due at once, the older runs first
+	when  time.Time
+	fn    func()
+	index int // position in the heap; -1 once it fired or was cancelled
+}
+
+// CallLater runs fn on the loop once d has passed (at the earliest: the
+// loop may be busy then). O(log n).
+func (l *EventLoop) CallLater(d time.Duration, fn func()) *Timer {
+	l.ids.timer++
+	t := &Timer{loop: l, id: l.ids.timer, when: time.Now().Add(d), fn: fn}
+	heap.Push(&l.timers, t)
+	if l.trace.Enabled() {
+		l.trace.Emit(trace.Event{Ev: trace.TimerAdd, Timer: t.id, DelayUS: d.Microseconds(), Req: l.request()})
+	}
+	return t
+}
+
+// Cancel keeps the timer from firing and reports whether it did; a timer
+// that fired or was cancelled already stays as it is. O(log n).
+func (t *Timer) Cancel() bool {
+	if t.index < 0 {
+		return false
+	}
+	heap.Remove(&t.loop.timers, t.index)
+	return true
+}
+
+// String names the timer: "timer 4".
+func (t *Timer) String() string { return fmt.Sprintf("timer %d", t.id) }
+
+// fireTimers moves every timer due by now to the ready queue, oldest due
+// first. O(k log n) for k due timers.
+func (l *EventLoop) fireTimers(now time.Time) {
+	for len(l.timers) > 0 && !l.timers[0].when.After(now) {
+		t := heap.Pop(&l.timers).(*Timer)
+		if l.trace.Enabled() {
+			l.trace.Emit(trace.Event{Ev: trace.TimerFire, Timer: t.id})
+		}
+		l.CallSoon(t.fn)
+	}
+}
+
+// Sleep returns a future that a timer resolves after d. Cancelling the
+// future cancels the timer, so a cancelled sleep does not keep the loop
+// alive.
+func (l *EventLoop) Sleep(d time.Duration) *Future[struct{}] {
+	f := NewFuture[struct{}](l, "sleep "+d.String())
+	t := l.CallLater(d, func() {
+		if !f.Done() {
+			f.SetResult(struct{}{})
+		}
+	})
+	f.AddDoneCallback(func() { t.Cancel() })
+	return f
+}
+
+// timerHeap is a min-heap of timers by due time, for container/heap.
+type timerHeap []*Timer
+
+func (h timerHeap) Len() int { return len(h) }
+
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].when.Equal(h[j].when) {
+		return h[i].id < h[j].id
+	}
+	return h[i].when.Before(h[j].when)
+}
+
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+
+func (h *timerHeap) Push(x any) {
+	t := x.(*Timer)
+	t.index = len(*h)
+	*h = append(*h, t)
+}
+
+func (h *timerHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	t.index = -1
+	return t
+}
