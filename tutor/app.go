@@ -10,12 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/loopfromscratch/loop/docs"
 	"github.com/loopfromscratch/loop/internal/book"
 	"github.com/loopfromscratch/loop/internal/slowserver"
 )
@@ -30,6 +32,7 @@ type config struct {
 	GlamourStyle string          // a Glamour style name or a JSON style path
 	Ctx          context.Context // cancelled when the tutor exits
 	Procs        *procs          // every stage process started
+	Docs         fs.FS           // where the chapters are: docs.FS
 }
 
 // model is the root model: the screens, what they share, and the window.
@@ -52,6 +55,9 @@ type model struct {
 func newModel(cfg config) model {
 	if cfg.Ctx == nil {
 		cfg.Ctx = context.Background()
+	}
+	if cfg.Docs == nil {
+		cfg.Docs = docs.FS
 	}
 	if cfg.Procs == nil {
 		cfg.Procs = &procs{}

@@ -14,8 +14,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/glamour"
 	"github.com/charmbracelet/lipgloss"
-
-	"github.com/loopfromscratch/loop/docs"
 )
 
 // loadProgressCmd reads the progress file.
@@ -52,11 +50,12 @@ func chooseCmd(msg tea.Msg) tea.Cmd {
 	return func() tea.Msg { return msg }
 }
 
-// renderLessonCmd reads stage's chapter from the docs and renders it with
-// Glamour for width columns, in style (a Glamour style name or a path).
-func renderLessonCmd(stage string, width int, style string) tea.Cmd {
+// renderLessonCmd reads stage's chapter from book (docs.FS, or a test's
+// own) and renders it with Glamour for width columns, in style (a Glamour
+// style name or a path).
+func renderLessonCmd(book fs.FS, stage string, width int, style string) tea.Cmd {
 	return func() tea.Msg {
-		md, err := fs.ReadFile(docs.FS, stage+".md")
+		md, err := fs.ReadFile(book, stage+".md")
 		if errors.Is(err, fs.ErrNotExist) {
 			return lessonFailedMsg{Stage: stage, Err: fmt.Errorf("there is no chapter for %s yet (docs/%s.md is missing)", stage, stage)}
 		}

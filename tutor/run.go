@@ -129,7 +129,7 @@ func (r runModel) finish(state runState, code int) runModel {
 }
 
 // header is the line with the state, the clock and the counters.
-func (r runModel) header() string {
+func (r runModel) header(width int) string {
 	var state string
 	switch r.state {
 	case runBuilding:
@@ -152,8 +152,11 @@ func (r runModel) header() string {
 		return state
 	}
 	c, w, a, f := r.tl.Counts()
-	return fmt.Sprintf("%s  ⏱ %s   connecting %d · waiting %d · %s · %s · wake-ups %d",
-		state, seconds(usDuration(r.clockUS)), c, w,
+	format := "%s  ⏱ %s   connecting %d · waiting %d · %s · %s · wake-ups %d"
+	if width < 100 {
+		format = "%s ⏱ %s  conn %d · wait %d · %s · %s · wake-ups %d"
+	}
+	return fmt.Sprintf(format, state, seconds(usDuration(r.clockUS)), c, w,
 		doneStyle.Render(fmt.Sprintf("answered %d", a)), failedCount(f), r.tl.WakeUps)
 }
 
@@ -243,7 +246,7 @@ func (r runModel) logPane(width, height int) string {
 }
 
 func (r runModel) view(width, height int) string {
-	lines := append([]string{r.header()}, r.bodyLines(width)...)
+	lines := append([]string{r.header(width)}, r.bodyLines(width)...)
 	// The header stays; the body scrolls under it.
 	body := lines[1:]
 	maxScroll := max(len(body)-(height-1), 0)

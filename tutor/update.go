@@ -75,7 +75,7 @@ func (m model) resized(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 	m.help.Width = msg.Width
 	m.lesson = m.lesson.resize(m.width, m.bodyHeight())
 	if m.lesson.stage.Dir != "" && m.lesson.rendered != m.width {
-		return m, renderLessonCmd(m.lesson.stage.Dir, m.width, m.cfg.GlamourStyle)
+		return m, renderLessonCmd(m.cfg.Docs, m.lesson.stage.Dir, m.width, m.cfg.GlamourStyle)
 	}
 	return m, nil
 }
@@ -140,7 +140,7 @@ func (m model) openLesson(i int) (tea.Model, tea.Cmd) {
 	}
 	p := m.progress.with(s.Dir, func(sp *stageProgress) { sp.Read = true })
 	next, save := m.setProgress(p)
-	return next, tea.Batch(save, renderLessonCmd(s.Dir, m.width, m.cfg.GlamourStyle))
+	return next, tea.Batch(save, renderLessonCmd(m.cfg.Docs, s.Dir, m.width, m.cfg.GlamourStyle))
 }
 
 func (m model) lessonRendered(msg lessonRenderedMsg) (tea.Model, tea.Cmd) {
@@ -204,6 +204,9 @@ func (m model) eventsRead(msg eventsReadMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.run = m.run.addEvents(msg.Events, msg.Raw)
+	if m.run.proc == nil {
+		return m, nil // a replayed trace (tests)
+	}
 	return m, readEventsCmd(m.run.id, m.run.proc, m.cfg.Procs)
 }
 

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loopfromscratch/loop/internal/slowserver"
+)
+
+// repoStage finds a real stage of this repository, or skips.
+func repoStage(t *testing.T, num string) (env, stage) {
+	t.Helper()
+	e, err := loadEnv()
+	require.NoError(t, err, "find the repository from the test's folder")
+	s, err := findStage(e.Stages, num)
+	if err != nil {
+		t.Skipf("stage %s not in the repository yet: %v", num, err)
+	}
+	return e, s
+}
+
+func TestRunOneEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a stage")
+	}
+	repoStage(t, "1")
+	svg := filepath.Join(t.TempDir(), "run.svg")
+	var stdout, stderr bytes.Buffer
+	code := tutorMain([]string{"run", "1", "-delay", "300ms", "-svg", svg}, &stdout, &stderr)
+	out := stdout.String()
+	require.Equal(t, exitOK, code, "tutor run 1: stdout:\n%s\nstderr:\n%s", out, stderr.String())
+	assert.Contains(t, out, "10 requests, all answered")
+	assert.Contains(t, out, "Order answered:")
+	assert.Contains(t, out, "  10 |>")
+	assert.NotContains(t, out, "\x1b", "no escape codes in plain output")
+	b, err := os.ReadFile(svg)
+	require.NoError(t, err, "the -svg file")
+	assert.Contains(t, string(b), "stage1-callbacks: 10 requests")
+}
+
+func TestCommandLine(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		out  string // in stdout
+		err  string // in stderr
+	}{
+		{name: "help lists the subcommands", args: []string{"-help"}, code: exitOK, err: "tutor run STAGE"},
+		{name: "an unknown subcommand is bad usage", args: []string{"frobnicate"}, code: exitUsage, err: `unknown command "frobnicate"`},
+		{name: "an unknown stage lists the stages found", args: []string{"run", "99"}, code: exitUsage, err: "the stages are: 1 (stage1-callbacks)"},
+		{name: "run without a stage is bad usage", args: []string{"run"}, code: exitUsage, err: "which stage?"},
+		{name: "a negative delay is bad usage", args: []string{"-delay", "-1s"}, code: exitUsage, err: "cannot be negative"},
+		{name: "without a terminal the tutor prints a walkthrough", args: nil, code: exitOK, out: "go run ./tutor run 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := tutorMain(tt.args, &stdout, &stderr)
+			assert.Equal(t, tt.code, code, "tutor %v: %s", tt.args, stderr.String())
+			assert.Contains(t, stdout.String(), tt.out)
+			assert.Contains(t, stderr.String(), tt.err)
+			assert.NotContains(t, stdout.String(), "\x1b")
+		})
+	}
+}
+
+func TestStopKillsTheStage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a stage")
+	}
+	e, s := repoStage(t, "1")
+	bin, err := buildStage(context.Background(), e.Root, t.TempDir(), s)
+	require.NoError(t, err, "build %s", s.Dir)
+	srv, err := slowserver.Start(slowserver.Config{Addr: "127.0.0.1:0", Delay: time.Minute})
+	require.NoError(t, err)
+	defer srv.Close()
+
+	p, err := startStage(bin, srv.Addr(), 3)
+	require.NoError(t, err, "start %s", s.Dir)
+	for srv.Stats().InFlight < 3 { // the stage is waiting for its answers
+		time.Sleep(10 * time.Millisecond)
+	}
+	began := time.Now()
+	p.Stop()
+	assert.Less(t, time.Since(began), 2*time.Second, "Stop is immediate")
+	assert.ErrorIs(t, syscall.Kill(-p.cmd.Process.Pid, 0), syscall.ESRCH, "no process of the group is left")
+	code, _ := p.ExitCode()
+	assert.Equal(t, -1, code, "killed by a signal")
+}
+
+func TestBuildErrorIsReadable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/x\n\ngo 1.26\n"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "stage1-broken"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "stage1-broken", "main.go"), []byte("package main\n\nfunc main() {\n\tx :=\n}\n"), 0o644))
+	_, err := buildStage(context.Background(), root, t.TempDir(), stage{Num: 1, Dir: "stage1-broken"})
+	var be *buildError
+	require.ErrorAs(t, err, &be)
+	assert.Contains(t, be.Output, "main.go:5")
+	assert.Contains(t, be.Output, "syntax error")
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+// readTrace loads a recorded trace from testdata.
+func readTrace(t *testing.T, name string) []trace.Event {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	require.NoError(t, err, "open %s", name)
+	defer f.Close()
+	events, err := trace.ReadAll(f)
+	require.NoError(t, err, "read %s", name)
+	return events
+}
+
+// expected recomputes the numbers the explanation must show straight from
+// the events, the simple way.
+func expected(events []trace.Event) (slept time.Duration, wakeups int, answered []int, elapsed time.Duration) {
+	for _, e := range events {
+		switch e.Ev {
+		case trace.Ready:
+			wakeups++
+			slept += time.Duration(e.WaitedUS) * time.Microsecond
+		case trace.Response:
+			answered = append(answered, e.Req)
+		case trace.Done:
+			elapsed = time.Duration(e.ElapsedUS) * time.Microsecond
+		}
+	}
+	return
+}
+
+func TestExplainRecordedTraces(t *testing.T) {
+	tests := []struct {
+		name  string
+		file  string
+		stage int
+		check func(t *testing.T, x explanation)
+	}{
+		{
+			name: "stage 1: ten answered, the loop mostly slept in select", file: "stage1-callbacks.jsonl", stage: 1,
+			check: func(t *testing.T, x explanation) {
+				assert.Equal(t, 10, x.OK)
+				assert.Greater(t, x.Slept, 9*x.Elapsed/10, "the loop sleeps almost all the time")
+				assert.Len(t, x.SentOrder, 10)
+				assert.Greater(t, x.OneByOne, 9*x.Elapsed, "one at a time is about ten times longer")
+			},
+		},
+		{
+			name: "stage 2: states visited in order of first visit", file: "stage2-statemachine.jsonl", stage: 2,
+			check: func(t *testing.T, x explanation) {
+				require.NotEmpty(t, x.States)
+				assert.Equal(t, "connecting", x.States[0])
+				assert.Positive(t, x.Transitions)
+			},
+		},
+		{
+			name: "stage 4: tasks, steps, suspensions, futures, a failure and an unknown kind", file: "stage4-tasks.jsonl", stage: 4,
+			check: func(t *testing.T, x explanation) {
+				assert.Equal(t, 1, x.OK)
+				assert.Equal(t, 1, x.Failed)
+				assert.Equal(t, 2, x.Tasks)
+				assert.Equal(t, 5, x.TaskSteps)
+				assert.Equal(t, 2, x.Suspensions)
+				assert.Equal(t, 2, x.FuturesNew)
+				assert.Equal(t, 2, x.FuturesDone)
+				assert.Equal(t, []int{1, 2}, x.SentOrder)
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			events := readTrace(t, tt.file)
+			x := explain(events)
+			slept, wakeups, answered, elapsed := expected(events)
+			assert.True(t, x.Finished)
+			assert.Equal(t, tt.stage, x.StageNum)
+			assert.Equal(t, elapsed, x.Elapsed, "elapsed comes from the done event")
+			assert.Equal(t, slept, x.Slept, "slept is the sum of waited_us")
+			assert.Equal(t, elapsed-slept, x.Worked, "worked is elapsed − slept")
+			assert.Equal(t, wakeups, x.WakeUps, "wake-ups are ready events")
+			assert.Equal(t, answered, x.AnswerOrder, "order answered is the order of responses")
+			tt.check(t, x)
+
+			text := x.Lines()
+			assert.Contains(t, text, "Order answered: "+ids(answered))
+			assert.Contains(t, text[len(text)-2], "What still hurts")
+		})
+	}
+}
+
+func TestExplainUnfinishedRun(t *testing.T) {
+	events := readTrace(t, "stage1-callbacks.jsonl")
+	x := explain(events[:30])
+	assert.False(t, x.Finished)
+	assert.Contains(t, x.Lines()[0], "did not finish")
+}
+
+func TestTimelinePhases(t *testing.T) {
+	events := readTrace(t, "stage4-tasks.jsonl")
+	tl := timelineOf(events[:12])
+	require.Len(t, tl.Rows, 2)
+	assert.Equal(t, phaseConnecting, tl.Rows[0].Phase(), "socket, not sent")
+	tl = timelineOf(events[:20])
+	assert.Equal(t, phaseWaiting, tl.Rows[0].Phase(), "sent, no answer")
+	tl = timelineOf(events)
+	assert.Equal(t, phaseFailed, tl.Rows[0].Phase())
+	assert.Equal(t, phaseAnswered, tl.Rows[1].Phase())
+	c, w, a, f := tl.Counts()
+	assert.Equal(t, [4]int{0, 0, 1, 1}, [4]int{c, w, a, f})
+	assert.Equal(t, 3, tl.WakeUps)
+	assert.True(t, tl.Done)
+}
+
+func TestWaterfallAndSVG(t *testing.T) {
+	tl := timelineOf(readTrace(t, "stage1-callbacks.jsonl"))
+	lines := waterfallLines(tl, 40, tl.NowUS, asciiGlyphs, noPaint)
+	require.Len(t, lines, 10)
+	for _, l := range lines {
+		assert.Regexp(t, `^ +\d+ \|>-+\*  0\.30s$`, l)
+	}
+	var b strings.Builder
+	require.NoError(t, writeSVG(&b, tl, "stage1-callbacks: 10 requests"))
+	svg := b.String()
+	assert.Contains(t, svg, "<svg ")
+	assert.Contains(t, svg, "stage1-callbacks: 10 requests")
+	assert.Contains(t, svg, "time (s)")
+	assert.Contains(t, svg, "req 10")
+	assert.NotContains(t, svg, "@import")
+}

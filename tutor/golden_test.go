@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+// The golden files hold the final frame (View) at a fixed size with the
+// colour profile pinned in TestMain; go test ./tutor -update rewrites them.
+
+var goldenSizes = []struct{ w, h int }{{80, 24}, {120, 40}}
+
+// golden runs the tutor in teatest at each size, lets prepare drive it, and
+// compares the last frame with testdata/<test name>.golden.
+func golden(t *testing.T, prepare func(t *testing.T, tm *teatest.TestModel)) {
+	for _, size := range goldenSizes {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			m := newModel(config{
+				Env:          env{Root: "/nowhere", Stages: testStages},
+				Opts:         options{Delay: 300 * time.Millisecond, N: 10},
+				ServerAddr:   "127.0.0.1:8080",
+				GlamourStyle: "notty",
+				Docs:         testBook,
+			})
+			tm := teatest.NewTestModel(t, replayer{m}, teatest.WithInitialTermSize(size.w, size.h))
+			prepare(t, tm)
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+			teatest.RequireEqualOutput(t, []byte(final.View()))
+		})
+	}
+}
+
+// waitFor waits until the program has drawn text.
+func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+		teatest.WithDuration(5*time.Second))
+}
+
+func TestGoldenHome(t *testing.T) {
+	golden(t, func(t *testing.T, tm *teatest.TestModel) {
+		waitFor(t, tm, "Stage 2")
+	})
+}
+
+func TestGoldenLesson(t *testing.T) {
+	golden(t, func(t *testing.T, tm *teatest.TestModel) {
+		tm.Send(lessonChosenMsg{Stage: 0})
+		waitFor(t, tm, "one loop")
+	})
+}
+
+func TestGoldenFinishedRun(t *testing.T) {
+	golden(t, func(t *testing.T, tm *teatest.TestModel) {
+		// A recorded trace, fed as a live run would feed it: the frame
+		// does not depend on timing.
+		tm.Send(replayMsg{events: readTrace(t, "stage1-callbacks.jsonl")})
+		waitFor(t, tm, "What happened")
+	})
+}
+
+// replayMsg asks the test model to show a finished run of a recorded trace.
+type replayMsg struct{ events []trace.Event }
+
+// replayer is the tutor with one addition for tests: on a replayMsg it
+// plays a recorded run through the real Update, without building anything.
+type replayer struct{ model }
+
+func (r replayer) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	replay, ok := msg.(replayMsg)
+	if !ok {
+		next, cmd := r.model.Update(msg)
+		return replayer{next.(model)}, cmd
+	}
+	next, _ := r.model.Update(runChosenMsg{Stage: 0}) // its build is dropped
+	m := next.(model)
+	m.run.state = runRunning
+	next, _ = m.Update(eventsReadMsg{Run: m.run.id, Events: replay.events})
+	next, _ = next.(model).Update(stageExitedMsg{Run: m.run.id})
+	return replayer{next.(model)}, nil
+}

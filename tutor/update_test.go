@@ -1,0 +1,238 @@
+package main
+
+import (
+	"errors"
+	"testing"
+	"testing/fstest"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// testStages are fixed, so tests do not change when stages are added.
+var testStages = []stage{
+	{Num: 1, Dir: "stage1-callbacks", Summary: "Stage 1 sends ten requests to a slow server at once, with select(2) and callbacks."},
+	{Num: 2, Dir: "stage2-statemachine", Summary: "Stage 2 sends the same ten requests, each one a Client with explicit, typed states."},
+}
+
+// testBook is a fixed chapter, so tests do not change when the docs do.
+var testBook = fstest.MapFS{
+	"stage1-callbacks.md": {Data: []byte("# Stage 1: callbacks\n\nTen requests, one loop, **select(2)**.\n\n```go\nfor {\n\tready := sel.Select()\n}\n```\n\n- one goroutine\n- no threads\n")},
+}
+
+func testModel() model {
+	m := newModel(config{
+		Env:          env{Root: "/nowhere", Stages: testStages},
+		Opts:         options{Delay: 300e6, N: 10},
+		ServerAddr:   "127.0.0.1:8080",
+		GlamourStyle: "notty",
+		Docs:         testBook,
+	})
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	return next.(model)
+}
+
+// update applies msg and returns the new model and command.
+func update(t *testing.T, m model, msg tea.Msg) (model, tea.Cmd) {
+	t.Helper()
+	next, cmd := m.Update(msg)
+	return next.(model), cmd
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// msgOf runs a command that must produce exactly one message.
+func msgOf(t *testing.T, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	require.NotNil(t, cmd, "a command")
+	return cmd()
+}
+
+func isQuit(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	_, ok := cmd().(tea.QuitMsg)
+	return ok
+}
+
+func TestUpdateHome(t *testing.T) {
+	t.Run("a window size reflows every screen", func(t *testing.T) {
+		m, _ := update(t, testModel(), tea.WindowSizeMsg{Width: 120, Height: 40})
+		assert.Equal(t, 120, m.width)
+		assert.Equal(t, 120, m.lesson.vp.Width)
+	})
+	t.Run("down moves the cursor and stops at the last stage", func(t *testing.T) {
+		m, _ := update(t, testModel(), keyMsg("down"))
+		m, _ = update(t, m, keyMsg("j"))
+		assert.Equal(t, 1, m.home.cursor)
+	})
+	t.Run("enter chooses the lesson of the stage under the cursor", func(t *testing.T) {
+		_, cmd := update(t, testModel(), keyMsg("enter"))
+		assert.Equal(t, lessonChosenMsg{Stage: 0}, msgOf(t, cmd))
+	})
+	t.Run("r chooses to run the stage", func(t *testing.T) {
+		m, _ := update(t, testModel(), keyMsg("down"))
+		_, cmd := update(t, m, keyMsg("r"))
+		assert.Equal(t, runChosenMsg{Stage: 1}, msgOf(t, cmd))
+	})
+	t.Run("q quits", func(t *testing.T) {
+		_, cmd := update(t, testModel(), keyMsg("q"))
+		assert.True(t, isQuit(cmd))
+	})
+	t.Run("ctrl+c outside a run quits", func(t *testing.T) {
+		_, cmd := update(t, testModel(), keyMsg("ctrl+c"))
+		assert.True(t, isQuit(cmd))
+	})
+	t.Run("? toggles the full help", func(t *testing.T) {
+		m, _ := update(t, testModel(), keyMsg("?"))
+		assert.True(t, m.fullHelp)
+		assert.Contains(t, m.View(), "reset progress")
+	})
+	t.Run("R asks, n keeps the progress, y resets it", func(t *testing.T) {
+		m, _ := update(t, testModel(), progressLoadedMsg{Progress: progress{"stage1-callbacks": {Read: true}}})
+		m, _ = update(t, m, keyMsg("R"))
+		assert.True(t, m.home.confirming)
+		m, cmd := update(t, m, keyMsg("q"))
+		assert.False(t, isQuit(cmd), "q does not quit during the question")
+		m, _ = update(t, m, keyMsg("n"))
+		assert.False(t, m.home.confirming)
+		assert.True(t, m.progress["stage1-callbacks"].Read)
+		m, _ = update(t, m, keyMsg("R"))
+		m, cmd = update(t, m, keyMsg("y"))
+		m, _ = update(t, m, msgOf(t, cmd))
+		assert.Empty(t, m.progress)
+	})
+	t.Run("progress that cannot be read is a notice, not a crash", func(t *testing.T) {
+		m, _ := update(t, testModel(), progressFailedMsg{Err: errors.New("bad json")})
+		assert.Contains(t, m.View(), "progress: bad json")
+	})
+}
+
+func TestUpdateLesson(t *testing.T) {
+	t.Run("choosing a lesson opens it, marks it read and renders it", func(t *testing.T) {
+		m, cmd := update(t, testModel(), lessonChosenMsg{Stage: 0})
+		assert.Equal(t, screenLesson, m.active)
+		assert.True(t, m.progress["stage1-callbacks"].Read)
+		require.NotNil(t, cmd)
+		rendered := renderLessonCmd(testBook, "stage1-callbacks", 80, "notty")()
+		m, _ = update(t, m, rendered)
+		assert.Contains(t, m.View(), "Ten requests, one loop")
+	})
+	t.Run("a missing chapter is said, not a crash", func(t *testing.T) {
+		m, _ := update(t, testModel(), lessonChosenMsg{Stage: 1})
+		m, _ = update(t, m, renderLessonCmd(testBook, "stage2-statemachine", 80, "notty")())
+		assert.Contains(t, m.View(), "there is no chapter for stage2-statemachine")
+	})
+	t.Run("a resize re-renders for the new width", func(t *testing.T) {
+		m, _ := update(t, testModel(), lessonChosenMsg{Stage: 0})
+		m, _ = update(t, m, renderLessonCmd(testBook, "stage1-callbacks", 80, "notty")())
+		_, cmd := update(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+		got, ok := msgOf(t, cmd).(lessonRenderedMsg)
+		require.True(t, ok)
+		assert.Equal(t, 100, got.Width)
+	})
+	t.Run("esc goes back home", func(t *testing.T) {
+		m, _ := update(t, testModel(), lessonChosenMsg{Stage: 0})
+		m, _ = update(t, m, keyMsg("esc"))
+		assert.Equal(t, screenHome, m.active)
+	})
+}
+
+// finishedRun feeds a recorded trace to a run, as a live run would.
+func finishedRun(t *testing.T, m model, file string) model {
+	t.Helper()
+	m, _ = update(t, m, runChosenMsg{Stage: 0})
+	m.run.state = runRunning
+	m, _ = update(t, m, eventsReadMsg{Run: m.run.id, Events: readTrace(t, file)})
+	m, _ = update(t, m, stageExitedMsg{Run: m.run.id, Code: 0})
+	return m
+}
+
+func TestUpdateRun(t *testing.T) {
+	t.Run("choosing a run starts a build", func(t *testing.T) {
+		m, cmd := update(t, testModel(), runChosenMsg{Stage: 0})
+		assert.Equal(t, screenRun, m.active)
+		assert.Equal(t, runBuilding, m.run.state)
+		assert.NotNil(t, cmd)
+		assert.Contains(t, m.View(), "building ./stage1-callbacks")
+	})
+	t.Run("a compile error is shown and the tutor stays up", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		m, cmd := update(t, m, buildFailedMsg{Run: m.run.id, Err: &buildError{Stage: "stage1-callbacks", Output: "./loop.go:12:2: syntax error: unexpected }"}})
+		assert.Nil(t, cmd)
+		assert.Equal(t, runBuildFailed, m.run.state)
+		assert.Contains(t, m.View(), "syntax error: unexpected }")
+	})
+	t.Run("messages of an older run are ignored", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		m, _ = update(t, m, runChosenMsg{Stage: 0})
+		m, cmd := update(t, m, stageBuiltMsg{Run: m.run.id - 1, Bin: "/old"})
+		assert.Nil(t, cmd)
+		assert.Equal(t, runBuilding, m.run.state)
+	})
+	t.Run("events fill the rows, the exit brings the explanation", func(t *testing.T) {
+		m := finishedRun(t, testModel(), "stage1-callbacks.jsonl")
+		assert.Equal(t, runFinished, m.run.state)
+		require.NotNil(t, m.run.expl)
+		assert.Len(t, m.run.tl.Rows, 10)
+		assert.True(t, m.progress["stage1-callbacks"].Run, "progress marks the stage as run")
+		require.Len(t, m.compare.runs, 1, "the run is kept for compare")
+		assert.Equal(t, m.run.expl.Elapsed, m.compare.runs[0].Elapsed)
+	})
+	t.Run("ctrl+c during a run stops it instead of quitting", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		m.run.state, m.run.proc = runRunning, &stageProc{}
+		m, cmd := update(t, m, keyMsg("ctrl+c"))
+		assert.Equal(t, runCancelling, m.run.state)
+		require.NotNil(t, cmd)
+		m, _ = update(t, m, stageExitedMsg{Run: m.run.id, Code: -1})
+		assert.Equal(t, runCancelled, m.run.state)
+		assert.Contains(t, m.View(), "cancelled")
+		assert.Empty(t, m.compare.runs, "a cancelled run is not compared")
+	})
+	t.Run("ticks move the clock only while running", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		_, cmd := update(t, m, tickedMsg{Run: m.run.id})
+		assert.Nil(t, cmd)
+	})
+	t.Run("raw stderr lines (a panic) are shown", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		m.run.state = runRunning
+		m, _ = update(t, m, eventsReadMsg{Run: m.run.id, Raw: []string{"panic: oops"}})
+		assert.Contains(t, m.View(), "panic: oops")
+	})
+	t.Run("a hundred requests scroll", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		m.run.state = runRunning
+		m, _ = update(t, m, eventsReadMsg{Run: m.run.id, Events: readTrace(t, "stage1-callbacks.jsonl")[:1]})
+		m.run.tl.row(100)
+		view := m.View()
+		assert.Contains(t, view, "more lines")
+		m, _ = update(t, m, keyMsg("G"))
+		assert.Contains(t, m.View(), " 100 │")
+	})
+}
+
+func TestUpdateCompare(t *testing.T) {
+	m := finishedRun(t, testModel(), "stage1-callbacks.jsonl")
+	m, cmd := update(t, m, keyMsg("c"))
+	m, _ = update(t, m, msgOf(t, cmd))
+	assert.Equal(t, screenCompare, m.active)
+	view := m.View()
+	assert.Contains(t, view, "one at a time")
+	assert.Contains(t, view, "faster")
+}
