@@ -29,6 +29,7 @@ type Run struct {
 	N      int                 // requests to send, with ids 1..N
 	Server *unix.SockaddrInet4 // where to connect
 	Trace  *trace.Tracer       // nil when -trace was not given; Emit on nil is a no-op
+	Stderr io.Writer           // for diagnostics a stage prints besides its results (debug lines, warnings)
 
 	out      io.Writer
 	start    time.Time
@@ -40,8 +41,8 @@ type Run struct {
 	progress *progress     // nil unless a long run on a terminal
 }
 
-func newRun(n int, server *unix.SockaddrInet4, tr *trace.Tracer, out io.Writer, start time.Time) *Run {
-	r := &Run{N: n, Server: server, Trace: tr, out: out, start: start, outcome: make([]byte, n+1)}
+func newRun(n int, server *unix.SockaddrInet4, tr *trace.Tracer, out, stderr io.Writer, start time.Time) *Run {
+	r := &Run{N: n, Server: server, Trace: tr, Stderr: stderr, out: out, start: start, outcome: make([]byte, n+1)}
 	if f, ok := out.(*os.File); ok && n > progressAbove && term.IsTerminal(int(f.Fd())) {
 		r.progress = &progress{}
 	}

@@ -113,7 +113,7 @@ func execute(stage string, opts Options, stdout, stderr io.Writer, fetch FetchFu
 		return ExitUsage
 	}
 
-	run := newRun(opts.N, server, tr, stdout, start)
+	run := newRun(opts.N, server, tr, stdout, stderr, start)
 	tr.Emit(trace.Event{Ev: trace.Start, Stage: stage, N: opts.N, Addr: addr, DelayUS: delay.Microseconds()})
 	if err := fetch(run); err != nil {
 		// The run stopped early: the error says why, and a summary of a
