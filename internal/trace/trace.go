@@ -162,6 +162,12 @@ func (t *Tracer) Emit(e Event) {
 	if t.err == nil {
 		t.err = t.enc.Encode(e)
 	}
+	if t.err == nil && (e.Ev == Wait || e.Ev == Done) {
+		// The loop is about to sleep (or the run is over): hand what is
+		// buffered to the reader now, so a live viewer such as the tutor
+		// sees events as they happen. One write per wake-up, not per event.
+		t.err = t.w.Flush()
+	}
 }
 
 // Enabled reports whether events go anywhere; use it to skip building an
