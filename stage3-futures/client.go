@@ -1,0 +1,304 @@
+// One request as a state machine whose steps resolve futures. The Client
+// and its states are stage 2's; what changed is where each callback's news
+// goes: not to the next callback, but into a Future (connected, sent,
+// received) that Fetch chains together.
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/loopfromscratch/loop/internal/stagecli"
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+//docs:begin State
+
+// State is where a Client's request stands. A Client begins in Connecting
+// and moves forward only; Done and Failed are terminal.
+type State int
+
+const (
+	// Connecting: the socket exists and connect(2) is in progress. The
+	// client waits for the socket to turn writable. Next: Sending, or
+	// Failed if the connect did not work.
+	Connecting State = iota
+	// Sending: connected; the message is being written. Next: Receiving
+	// once every byte is sent, or Failed.
+	Sending
+	// Receiving: the message is sent; the reply is being read. Next: Done
+	// at a newline or when the server closes, or Failed.
+	Receiving
+	// Done: the reply arrived and the socket is closed. Terminal.
+	Done
+	// Failed: something went wrong and the socket is closed. Terminal.
+	Failed
+)
+
+// transitions lists, for each state, the states it may move to.
+var transitions = map[State][]State{
+	Connecting: {Sending, Failed},
+	Sending:    {Receiving, Failed},
+	Receiving:  {Done, Failed},
+}
+
+//docs:end State
+
+// String names the state as the trace and the tutor show it.
+func (s State) String() string {
+	switch s {
+	case Connecting:
+		return "connecting"
+	case Sending:
+		return "sending"
+	case Receiving:
+		return "receiving"
+	case Done:
+		return "done"
+	case Failed:
+		return "failed"
+	}
+	return fmt.Sprintf("State(%d)", int(s))
+}
+
+// Client is one request. Only the loop goroutine touches it.
+type Client struct {
+	loop *EventLoop
+	run  *stagecli.Run
+	req  int
+
+	state  State
+	fd     int
+	unsent []byte // the part of the message not written yet
+	reply  []byte // what has been read so far
+
+	// One future per step; each is resolved by the callback that ends the
+	// step, with a result or with the step's error.
+	connected *Future[struct{}] // by onConnected
+	sent      *Future[struct{}] // by onWritable, once every byte is out
+	received  *Future[[]byte]   // by onReadable, with the reply
+}
+
+// NewClient returns a client for request req, not started yet.
+func NewClient(loop *EventLoop, run *stagecli.Run, req int) *Client {
+	return &Client{loop: loop, run: run, req: req, fd: -1, state: Connecting, unsent: run.Message(req)}
+}
+
+//docs:begin Fetch
+
+// Fetch starts the request and returns a future for its reply: three
+// steps chained with Then. Whatever step fails, its error travels down the
+// chain to the returned future, and the steps after it never run. The error
+// return is only for the whole run (select(2) cannot take the fd), as in
+// stage 2.
+func (c *Client) Fetch() (*Future[[]byte], error) {
+	if err := c.Start(); err != nil {
+		return nil, err
+	}
+	sent := Then(c.connected, c.name("then send"), func(struct{}) *Future[struct{}] {
+		return c.send()
+	})
+	return Then(sent, c.name("then receive"), func(struct{}) *Future[[]byte] {
+		return c.receive()
+	}), nil
+}
+
+//docs:end Fetch
+
+// name labels this request's futures in the trace: "request 3: sent".
+func (c *Client) name(what string) string { return fmt.Sprintf("request %d: %s", c.req, what) }
+
+// State reports where the request stands.
+func (c *Client) State() State { return c.state }
+
+//docs:begin transition
+
+// transition moves the client to state to, which must be allowed by the
+// table: a wrong move is a bug in this file, so it panics.
+func (c *Client) transition(to State) {
+	for _, allowed := range transitions[c.state] {
+		if allowed == to {
+			c.run.Trace.Emit(trace.Event{Ev: trace.State, Req: c.req, From: c.state.String(), To: to.String()})
+			c.state = to
+			return
+		}
+	}
+	panic(fmt.Sprintf("request %d: no transition from %v to %v", c.req, c.state, to))
+}
+
+//docs:end transition
+
+//docs:begin Start
+
+// Start opens a non-blocking socket and begins connecting; c.connected
+// resolves when the connect is done. It returns an error only when the
+// whole run must stop (select(2) cannot take the fd); a failure of this one
+// request fails c.connected and the others go on.
+func (c *Client) Start() error {
+	c.connected = NewFuture[struct{}](c.loop, c.name("connected"))
+	fd, err := openSocket(c.run.Trace, c.req)
+	if err != nil {
+		c.fail(err)
+		return nil
+	}
+	c.fd = fd
+	err = unix.Connect(fd, c.run.Server)
+	if err != nil && !errors.Is(err, unix.EINPROGRESS) {
+		c.fail(fmt.Errorf("connect: %w", err))
+		return nil
+	}
+	if err := c.loop.sel.Register(fd, Writable, "on_connected", c.onConnected); err != nil {
+		closeSocket(fd, c.req, c.run.Trace)
+		return fmt.Errorf("request %d: %w", c.req, err)
+	}
+	return nil
+}
+
+//docs:end Start
+
+//docs:begin callbacks
+
+// onConnected runs when the socket turns writable in Connecting.
+func (c *Client) onConnected() {
+	c.loop.sel.Unregister(c.fd)
+	if err := connectResult(c.fd); err != nil {
+		c.fail(fmt.Errorf("connect: %w", err))
+		return
+	}
+	c.transition(Sending)
+	c.connected.SetResult(struct{}{})
+}
+
+// send writes the message; c.sent resolves once every byte is out.
+func (c *Client) send() *Future[struct{}] {
+	c.sent = NewFuture[struct{}](c.loop, c.name("sent"))
+	c.onWritable() // try at once: a fresh socket has room
+	return c.sent
+}
+
+// onWritable writes what is left of the message.
+func (c *Client) onWritable() {
+	n, err := unix.Write(c.fd, c.unsent)
+	if err != nil && !errors.Is(err, unix.EAGAIN) {
+		c.fail(fmt.Errorf("send: %w", err))
+		return
+	}
+	n = max(n, 0)
+	c.run.Trace.Emit(trace.Event{Ev: trace.Send, Req: c.req, FD: c.fd, Bytes: n})
+	c.unsent = c.unsent[n:]
+	if len(c.unsent) > 0 {
+		_ = c.loop.sel.Register(c.fd, Writable, "on_writable", c.onWritable)
+		return
+	}
+	if _, watched := c.loop.sel.lookup(c.fd); watched {
+		c.loop.sel.Unregister(c.fd)
+	}
+	c.transition(Receiving)
+	c.sent.SetResult(struct{}{})
+}
+
+// receive waits for the reply; c.received resolves with it.
+func (c *Client) receive() *Future[[]byte] {
+	c.received = NewFuture[[]byte](c.loop, c.name("received"))
+	_ = c.loop.sel.Register(c.fd, Readable, "on_readable", c.onReadable) // fd < 1024: checked in Start
+	return c.received
+}
+
+// onReadable reads what has arrived; the reply is complete at a newline or
+// when the server closes the connection (a read of 0 bytes).
+func (c *Client) onReadable() {
+	buf := make([]byte, 4096)
+	n, err := unix.Read(c.fd, buf)
+	if errors.Is(err, unix.EAGAIN) {
+		return // woken for nothing; wait again
+	}
+	if err != nil {
+		c.fail(fmt.Errorf("receive: %w", err))
+		return
+	}
+	c.run.Trace.Emit(trace.Event{Ev: trace.Recv, Req: c.req, FD: c.fd, Bytes: n})
+	c.reply = append(c.reply, buf[:n]...)
+	if n == 0 || bytes.IndexByte(c.reply, '\n') >= 0 {
+		c.succeed()
+	}
+}
+
+//docs:end callbacks
+
+// succeed ends the request in Done and resolves c.received with the reply.
+func (c *Client) succeed() {
+	c.release()
+	c.transition(Done)
+	c.received.SetResult(c.reply)
+}
+
+//docs:begin fail
+
+// fail ends the request in Failed and fails the future of the step it was
+// in: the state says which. From there the error flows down the chain.
+func (c *Client) fail(err error) {
+	step := c.state
+	c.release()
+	c.transition(Failed)
+	switch step {
+	case Connecting:
+		c.connected.SetError(err)
+	case Sending:
+		c.sent.SetError(err)
+	case Receiving:
+		c.received.SetError(err)
+	}
+}
+
+//docs:end fail
+
+// release stops watching the socket and closes it, if there is one.
+func (c *Client) release() {
+	if c.fd < 0 {
+		return
+	}
+	if _, watched := c.loop.sel.lookup(c.fd); watched {
+		c.loop.sel.Unregister(c.fd)
+	}
+	closeSocket(c.fd, c.req, c.run.Trace)
+	c.fd = -1
+}
+
+// openSocket makes a non-blocking TCP socket for req.
+func openSocket(tr *trace.Tracer, req int) (int, error) {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+	if err != nil {
+		return -1, fmt.Errorf("socket: %w", err)
+	}
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		_ = unix.Close(fd)
+		return -1, fmt.Errorf("set non-blocking: %w", err)
+	}
+	tr.Emit(trace.Event{Ev: trace.Socket, Req: req, FD: fd})
+	return fd, nil
+}
+
+// connectResult reads SO_ERROR: 0 means the connect worked, anything else is
+// why it did not (ECONNREFUSED: nothing listens there).
+func connectResult(fd int) error {
+	code, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return fmt.Errorf("getsockopt SO_ERROR: %w", err)
+	}
+	if code != 0 {
+		return unix.Errno(code)
+	}
+	return nil
+}
+
+// closeSocket closes fd. A close error is not worth failing a request
+// over: the fd is released either way.
+func closeSocket(fd, req int, tr *trace.Tracer) {
+	_ = unix.Close(fd)
+	tr.Emit(trace.Event{Ev: trace.Close, Req: req, FD: fd})
+}

@@ -1,0 +1,114 @@
+// The event loop: start every request, then run what is ready, select,
+// call back, repeat. Stage 2's loop with one addition: a queue of
+// callbacks to run soon, where futures put their done-callbacks.
+
+package main
+
+import (
+	"fmt"
+
+	"github.com/loopfromscratch/loop/internal/stagecli"
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+// EventLoop is the selector plus a ready queue. Only the loop goroutine
+// touches it.
+type EventLoop struct {
+	sel     *Selector
+	ready   []func() // callbacks to run before the next select, first in first out
+	futures int      // future ids handed out so far
+	trace   *trace.Tracer
+}
+
+// NewEventLoop returns a loop with nothing to do yet.
+func NewEventLoop(tr *trace.Tracer) *EventLoop {
+	return &EventLoop{sel: NewSelector(tr), trace: tr}
+}
+
+// CallSoon runs fn on the loop after the callbacks already waiting.
+func (l *EventLoop) CallSoon(fn func()) { l.ready = append(l.ready, fn) }
+
+func (l *EventLoop) newFutureID() int      { l.futures++; return l.futures }
+func (l *EventLoop) tracer() *trace.Tracer { return l.trace }
+
+// request is 0: this loop does not know which request a callback serves;
+// future names say it instead ("request 3: sent").
+func (l *EventLoop) request() int { return 0 }
+
+// fetchAll sends run.N requests at once and runs the loop until every one
+// of them is answered or failed.
+func fetchAll(run *stagecli.Run) error {
+	loop := NewEventLoop(run.Trace)
+	replies := make([]*Future[[]byte], 0, run.N)
+	for req := 1; req <= run.N; req++ {
+		reply, err := NewClient(loop, run, req).Fetch()
+		if err != nil {
+			closeAll(loop.sel, run.Trace)
+			return err
+		}
+		reply.AddDoneCallback(func() { report(run, req, reply) })
+		replies = append(replies, reply)
+	}
+	return loop.RunUntilComplete(All(loop, replies))
+}
+
+// report tells run how request req ended.
+func report(run *stagecli.Run, req int, reply *Future[[]byte]) {
+	data, err := reply.Result()
+	if err != nil {
+		run.Failed(req, err)
+		return
+	}
+	run.Answered(req, data)
+}
+
+//docs:begin RunUntilComplete
+
+// RunUntilComplete is the event loop. Each turn runs every ready callback,
+// then sleeps in select(2) and runs the callbacks of the ready fds, until
+// f is done.
+func (l *EventLoop) RunUntilComplete(f interface{ Done() bool }) error {
+	for {
+		l.runReady()
+		if f.Done() {
+			return nil
+		}
+		if l.sel.Len() == 0 {
+			return fmt.Errorf("nothing left to wait for, yet %v is not done", f)
+		}
+		ready, err := l.sel.Select()
+		if err != nil {
+			closeAll(l.sel, l.trace)
+			return err
+		}
+		for _, fd := range ready {
+			r, ok := l.sel.lookup(fd)
+			if !ok {
+				continue // an earlier callback in this round closed it
+			}
+			l.trace.Emit(trace.Event{Ev: trace.Callback, FD: fd, Name: r.name})
+			r.call()
+		}
+	}
+}
+
+//docs:end RunUntilComplete
+
+// runReady runs ready callbacks until none is left, including those that
+// the callbacks themselves schedule.
+func (l *EventLoop) runReady() {
+	for len(l.ready) > 0 {
+		fn := l.ready[0]
+		l.ready[0] = nil
+		l.ready = l.ready[1:]
+		fn()
+	}
+}
+
+// closeAll closes every fd still watched, when the run has to stop early.
+func closeAll(sel *Selector, tr *trace.Tracer) {
+	for fd := range sel.fds {
+		sel.Unregister(fd)
+		closeSocket(fd, 0, tr)
+	}
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/loopfromscratch/loop/internal/slowserver"
+	"github.com/loopfromscratch/loop/internal/stagecli"
+	"github.com/loopfromscratch/loop/internal/stagetest"
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const stage = "stage3-futures"
+
+func TestContract(t *testing.T) { stagetest.Contract(t, stage, fetchAll) }
+
+func TestRefusesFDsThatSelectCannotWatch(t *testing.T) { stagetest.SelectLimit(t, stage, fetchAll) }
+
+// statesOf returns, per request, the states it moved through, from the
+// trace's state events.
+func statesOf(events []trace.Event) map[int][]string {
+	states := map[int][]string{}
+	for _, e := range events {
+		if e.Ev == trace.State {
+			if len(states[e.Req]) == 0 {
+				states[e.Req] = []string{e.From}
+			}
+			states[e.Req] = append(states[e.Req], e.To)
+		}
+	}
+	return states
+}
+
+func TestEachRequestWalksThroughItsStates(t *testing.T) {
+	srv := stagetest.StartServer(t, slowserver.Config{Delay: stagetest.Delay, FailEvery: 3})
+	tests := []struct {
+		name string
+		addr string
+		want map[string]int // path through the states → how many requests took it
+	}{
+		{
+			name: "answered requests go connecting, sending, receiving, done; failed ones end in failed",
+			addr: srv.Addr(),
+			want: map[string]int{
+				"connecting sending receiving done":   4,
+				"connecting sending receiving failed": 2,
+			},
+		},
+		{
+			name: "a refused request goes straight from connecting to failed",
+			addr: stagetest.ClosedAddr(t),
+			want: map[string]int{"connecting failed": 6},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := stagetest.Run(t, stage, fetchAll, "-addr", tc.addr, "-n", "6")
+			require.Equal(t, stagecli.ExitFailed, res.Code, "exit code (some requests fail on purpose)")
+			got := map[string]int{}
+			for _, path := range statesOf(res.Events) {
+				got[strings.Join(path, " ")]++
+			}
+			assert.Equal(t, tc.want, got, "paths through the states")
+		})
+	}
+}
+
+func TestTransitionRefusesAMoveNotInTheTable(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to State
+		allowed  bool
+	}{
+		{"connecting may move to sending", Connecting, Sending, true},
+		{"connecting may fail", Connecting, Failed, true},
+		{"sending may move to receiving", Sending, Receiving, true},
+		{"receiving may finish", Receiving, Done, true},
+		{"connecting may not skip to receiving", Connecting, Receiving, false},
+		{"done is terminal", Done, Failed, false},
+		{"failed is terminal", Failed, Connecting, false},
+		{"receiving may not go back to sending", Receiving, Sending, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &Client{run: &stagecli.Run{}, req: 1, state: tc.from}
+			move := func() { c.transition(tc.to) }
+			if tc.allowed {
+				assert.NotPanics(t, move)
+				assert.Equal(t, tc.to, c.State())
+			} else {
+				assert.PanicsWithValue(t, "request 1: no transition from "+tc.from.String()+" to "+tc.to.String(), move)
+			}
+		})
+	}
+}
+
+func TestStateNamesAreTheOnesTheTraceUses(t *testing.T) {
+	names := map[State]string{Connecting: "connecting", Sending: "sending", Receiving: "receiving", Done: "done", Failed: "failed", State(9): "State(9)"}
+	for s, want := range names {
+		assert.Equal(t, want, s.String())
+	}
+}
+
+func TestEveryStepIsAFutureAndErrorsReachTheEndOfTheChain(t *testing.T) {
+	srv := stagetest.StartServer(t, slowserver.Config{Delay: stagetest.Delay})
+	tests := []struct {
+		name      string
+		addr      string
+		created   int // futures created per request
+		failedEnd int // requests whose last future failed
+	}{
+		{"an answered request resolves five futures: connected, sent, received and the two links", srv.Addr(), 5, 0},
+		{"a refused request fails connected, and both links fail with the same error", stagetest.ClosedAddr(t), 3, 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := stagetest.Run(t, stage, fetchAll, "-addr", tc.addr, "-n", "4")
+			created := res.Count(trace.FutureNew)
+			resolved := res.Count(trace.FutureDone)
+			assert.Equal(t, 4*tc.created+1, created, "futures created (+1 for All)")
+			assert.Equal(t, created, resolved, "every future created was resolved")
+			failed := 0
+			for _, e := range res.Events {
+				if e.Ev == trace.FutureDone && strings.HasSuffix(e.Name, "then receive") && e.Err != "" {
+					failed++
+					assert.Equal(t, "connect: connection refused", e.Err, "the error that reached the end of the chain")
+				}
+			}
+			assert.Equal(t, tc.failedEnd, failed, "requests whose chain ended in an error")
+		})
+	}
+}
