@@ -123,7 +123,11 @@ func (r runModel) finish(state runState, code int) runModel {
 	if len(r.events) > 0 {
 		x := explain(r.events)
 		r.expl = &x
-		r.clockUS = max(r.tl.NowUS, r.tl.Elapsed.Microseconds())
+		r.clockUS = max(r.clockUS, r.tl.NowUS)
+		if r.tl.Elapsed > 0 {
+			// The stage's own measure of the run, which the explanation uses.
+			r.clockUS = r.tl.Elapsed.Microseconds()
+		}
 	}
 	return r
 }
