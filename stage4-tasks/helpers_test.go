@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/loopfromscratch/loop/internal/trace"
 )
@@ -62,4 +64,39 @@ func kinds(events []trace.Event, want ...trace.Kind) []trace.Kind {
 		}
 	}
 	return out
+}
+
+// requestTask starts a task that sends "Request req" to server and returns
+// the reply: fetch, without a stagecli.Run.
+func requestTask(loop *testLoop, server unix.Sockaddr, req int) *Task[string] {
+	l := loop.EventLoop
+	return newTask(l, req, fmt.Sprintf("request %d", req), func(y Yield) (string, error) {
+		fd, err := openSocket(loop.tr, req)
+		if err != nil {
+			return "", err
+		}
+		defer closeSocket(l, fd, req)
+		if err := connect(y, l, fd, server); err != nil {
+			return "", fmt.Errorf("connect: %w", err)
+		}
+		if err := send(y, l, fd, req, fmt.Appendf(nil, "Request %d", req)); err != nil {
+			return "", fmt.Errorf("send: %w", err)
+		}
+		reply, err := receive(y, l, fd, req)
+		if err != nil {
+			return "", fmt.Errorf("receive: %w", err)
+		}
+		return string(reply), nil
+	})
+}
+
+// sleeper starts a task that sleeps d, then returns v or fails with err.
+func sleeper[T any](loop *testLoop, name string, d time.Duration, v T, err error) *Task[T] {
+	return NewTask(loop.EventLoop, name, func(y Yield) (T, error) {
+		if _, e := Await(y, loop.Sleep(d)); e != nil {
+			var zero T
+			return zero, e
+		}
+		return v, err
+	})
 }

@@ -180,9 +180,10 @@ func timeoutUS(d time.Duration) int64 {
 	return d.Microseconds()
 }
 
-// alive reports whether Run has anything left to do.
+// alive reports whether Run has anything left to do, work off the loop
+// (RunInExecutor) included.
 func (l *EventLoop) alive() bool {
-	return len(l.live) > 0 || len(l.ready) > 0 || len(l.timers) > 0 || len(l.watches) > 0
+	return len(l.live) > 0 || len(l.ready) > 0 || len(l.timers) > 0 || len(l.watches) > 0 || l.external > 0
 }
 
 // deadlocked reports whether tasks wait but nothing could ever wake them:

@@ -1,0 +1,126 @@
+// A server on the loop: the other side of fetch. One task accepts
+// connections; each connection gets a task of its own that reads and
+// writes back what it reads until the client closes. Thousands of clients
+// fit on the one goroutine, as thousands of requests did.
+
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// listen opens a non-blocking TCP socket listening on addr.
+func listen(addr *unix.SockaddrInet4) (int, error) {
+	fd, err := openSocket(nil, 0)
+	if err != nil {
+		return -1, err
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+		_ = unix.Close(fd)
+		return -1, fmt.Errorf("setsockopt SO_REUSEADDR: %w", err)
+	}
+	if err := unix.Bind(fd, addr); err != nil {
+		_ = unix.Close(fd)
+		return -1, fmt.Errorf("bind: %w", err)
+	}
+	if err := unix.Listen(fd, 4096); err != nil {
+		_ = unix.Close(fd)
+		return -1, fmt.Errorf("listen: %w", err)
+	}
+	return fd, nil
+}
+
+// boundAddr is where a listening socket ended up (port 0 picks one).
+func boundAddr(fd int) (*unix.SockaddrInet4, error) {
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return nil, fmt.Errorf("getsockname: %w", err)
+	}
+	in4, ok := sa.(*unix.SockaddrInet4)
+	if !ok {
+		return nil, fmt.Errorf("getsockname: not an IPv4 address: %v", sa)
+	}
+	return in4, nil
+}
+
+//docs:begin Serve
+
+// Serve accepts connections on the listening socket lfd, forever, and
+// starts a task running handle for each; handle owns the connection's fd
+// and must close it. Cancel Serve's task to stop it: the connections'
+// tasks are cancelled with it, and lfd is left for the caller to close.
+func Serve(y Yield, loop *EventLoop, lfd int, handle func(y Yield, fd int) error) error {
+	conns := make(map[int]*Task[struct{}]) // live connection tasks, by fd
+	defer func() {
+		for _, t := range conns {
+			t.Cancel()
+		}
+	}()
+	for {
+		if _, err := Await(y, loop.Readable(lfd)); err != nil {
+			return err
+		}
+		fd, err := accept(lfd)
+		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.ECONNABORTED) {
+			continue // the client left before we got to it
+		}
+		if err != nil {
+			return fmt.Errorf("accept: %w", err)
+		}
+		t := NewTask(loop, fmt.Sprintf("connection fd %d", fd), func(y Yield) (struct{}, error) {
+			return struct{}{}, handle(y, fd)
+		})
+		conns[fd] = t
+		t.AddDoneCallback(func() {
+			delete(conns, fd)
+			if _, err := t.Result(); err != nil && !errors.Is(err, ErrCancelled) {
+				fmt.Fprintf(loop.stderr(), "%v: %v\n", t, err)
+			}
+		})
+	}
+}
+
+// accept takes one waiting connection and makes it non-blocking.
+// (accept4 would do it in one call, but macOS does not have it.)
+func accept(lfd int) (int, error) {
+	fd, _, err := unix.Accept(lfd)
+	if err != nil {
+		return -1, err
+	}
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		_ = unix.Close(fd)
+		return -1, fmt.Errorf("set non-blocking: %w", err)
+	}
+	return fd, nil
+}
+
+// echo is a connection handler: it writes back every byte it reads until
+// the client closes its side, then closes the connection.
+func echo(y Yield, loop *EventLoop, fd int) error {
+	defer closeSocket(loop, fd, 0)
+	buf := make([]byte, 4096)
+	for {
+		if _, err := Await(y, loop.Readable(fd)); err != nil {
+			return err
+		}
+		n, err := unix.Read(fd, buf)
+		if errors.Is(err, unix.EAGAIN) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read: %w", err)
+		}
+		if n == 0 {
+			return nil // the client is done
+		}
+		if err := send(y, loop, fd, 0, buf[:n]); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+	}
+}
+
+//docs:end Serve

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loopfromscratch/loop/internal/slowserver"
+	"github.com/loopfromscratch/loop/internal/stagetest"
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+func TestGather(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		name      string
+		fail      int // index of the task that fails, -1 for none
+		want      []int
+		wantErr   string
+		cancelled int // tasks that end cancelled
+	}{
+		{"returns every result in the order given, not the order of finishing", -1, []int{30, 10, 20}, "", 0},
+		{"fails with the first error and cancels the tasks still running", 1, nil, "task 2 (b): boom", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			loop := newTestLoop(t)
+			var errB error
+			if tc.fail == 1 {
+				errB = boom
+			}
+			tasks := []*Task[int]{
+				sleeper(loop, "a", 30*time.Millisecond, 30, nil),
+				sleeper(loop, "b", 10*time.Millisecond, 10, errB),
+				sleeper(loop, "c", 20*time.Millisecond, 20, nil),
+			}
+			all := Gather(loop.EventLoop, tasks...)
+			require.NoError(t, loop.Run(), "Run")
+			got, err := all.Result()
+			if tc.wantErr != "" {
+				assert.EqualError(t, err, tc.wantErr, "Gather's error")
+				assert.ErrorIs(t, err, boom, "wraps the cause")
+			} else {
+				require.NoError(t, err, "Gather")
+				assert.Equal(t, tc.want, got, "results")
+			}
+			n := 0
+			for _, task := range tasks {
+				if task.Cancelled() {
+					n++
+				}
+			}
+			assert.Equal(t, tc.cancelled, n, "tasks cancelled")
+			assert.Empty(t, loop.stderr.String(), "no error left unretrieved")
+		})
+	}
+}
+
+func TestGatherOfNothingIsDoneAtOnce(t *testing.T) {
+	loop := newTestLoop(t)
+	all := Gather[int](loop.EventLoop)
+	got, err := all.Result()
+	assert.NoError(t, err)
+	assert.Empty(t, got)
+}
+
+func TestCancellingTheTaskThatAwaitsGatherCancelsEveryGatheredTask(t *testing.T) {
+	loop := newTestLoop(t)
+	tasks := []*Task[int]{sleeper(loop, "a", time.Hour, 1, nil), sleeper(loop, "b", time.Hour, 2, nil)}
+	parent := NewTask(loop.EventLoop, "parent", func(y Yield) ([]int, error) {
+		return Await(y, Gather(loop.EventLoop, tasks...))
+	})
+	loop.CallLater(10*time.Millisecond, func() { parent.Cancel() })
+	require.NoError(t, loop.Run(), "Run (returns at once: the hour-long sleeps were cancelled)")
+	_, err := parent.Result()
+	assert.ErrorIs(t, err, ErrCancelled, "parent")
+	for _, task := range tasks {
+		assert.True(t, task.Cancelled(), "%v cancelled", task)
+	}
+}
+
+func TestAsCompletedYieldsTasksInTheOrderTheyFinish(t *testing.T) {
+	loop := newTestLoop(t)
+	tasks := []*Task[string]{
+		sleeper(loop, "slow", 30*time.Millisecond, "slow", nil),
+		sleeper(loop, "fast", 10*time.Millisecond, "fast", nil),
+		sleeper(loop, "middle", 20*time.Millisecond, "middle", nil),
+	}
+	var order []string
+	NewTask(loop.EventLoop, "reader", func(y Yield) (int, error) {
+		for task, err := range AsCompleted(y, loop.EventLoop, tasks...) {
+			if err != nil {
+				return 0, err
+			}
+			v, _ := task.Result()
+			order = append(order, v)
+		}
+		return len(order), nil
+	})
+	require.NoError(t, loop.Run(), "Run")
+	assert.Equal(t, []string{"fast", "middle", "slow"}, order)
+}
+
+func TestAsCompletedStopsWhenItsTaskIsCancelled(t *testing.T) {
+	loop := newTestLoop(t)
+	tasks := []*Task[int]{sleeper(loop, "a", 10*time.Millisecond, 1, nil), sleeper(loop, "b", 50*time.Millisecond, 2, nil)}
+	var got []error
+	reader := NewTask(loop.EventLoop, "reader", func(y Yield) (int, error) {
+		for _, err := range AsCompleted(y, loop.EventLoop, tasks...) {
+			got = append(got, err)
+		}
+		return 0, nil
+	})
+	loop.CallLater(25*time.Millisecond, func() { reader.Cancel() })
+	require.NoError(t, loop.Run(), "Run")
+	assert.Equal(t, []error{nil, ErrCancelled}, got, "one task, then the cancellation")
+	assert.False(t, tasks[1].Cancelled(), "the tasks themselves run on")
+}
+
+func TestWaitFor(t *testing.T) {
+	tests := []struct {
+		name    string
+		sleep   time.Duration
+		timeout time.Duration
+		wantErr error
+	}{
+		{"returns the result when the task finishes first", 10 * time.Millisecond, time.Second, nil},
+		{"cancels the task and says timed out when the deadline comes first", time.Hour, 20 * time.Millisecond, ErrTimeout},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			loop := newTestLoop(t)
+			inner := sleeper(loop, "inner", tc.sleep, 7, nil)
+			outer := NewTask(loop.EventLoop, "outer", func(y Yield) (int, error) {
+				return WaitFor(y, tc.timeout, inner)
+			})
+			require.NoError(t, loop.Run(), "Run")
+			v, err := outer.Result()
+			if tc.wantErr != nil {
+				assert.ErrorIs(t, err, tc.wantErr)
+				assert.EqualError(t, err, "timed out after 20ms")
+				assert.True(t, inner.Cancelled(), "the awaited task was cancelled")
+				return
+			}
+			assert.NoError(t, err)
+			assert.Equal(t, 7, v)
+			assert.Empty(t, loop.timers, "the deadline's timer was removed")
+		})
+	}
+}
+
+func TestWaitForClosesTheSocketsOfTheRequestsItTimesOut(t *testing.T) {
+	srv := stagetest.StartServer(t, slowserver.Config{Delay: 300 * time.Millisecond})
+	server := resolveForTest(t, srv.Addr())
+	loop := newTestLoop(t)
+	before := stagetest.OpenFDs(t)
+	var errs []error
+	for req := 1; req <= 5; req++ {
+		NewTask(loop.EventLoop, "waiter", func(y Yield) (string, error) {
+			v, err := WaitFor(y, 100*time.Millisecond, requestTask(loop, server, req))
+			errs = append(errs, err)
+			return v, nil
+		})
+	}
+	// At the moment the last WaitFor returns, every socket is closed already.
+	var openAtEnd int
+	NewTask(loop.EventLoop, "counter", func(y Yield) (int, error) {
+		for len(errs) < 5 {
+			if _, err := Await(y, loop.Sleep(5*time.Millisecond)); err != nil {
+				return 0, err
+			}
+		}
+		openAtEnd = len(loop.watches)
+		return 0, nil
+	})
+	require.NoError(t, loop.Run(), "Run")
+	assert.Len(t, errs, 5)
+	for _, err := range errs {
+		assert.ErrorIs(t, err, ErrTimeout)
+	}
+	assert.Zero(t, openAtEnd, "fds still watched when every WaitFor had returned")
+	assert.Equal(t, before, stagetest.WaitForFDs(t, before), "open fds after the timeouts")
+	assert.True(t, slices.ContainsFunc(loop.traceEvents(t), func(e trace.Event) bool { return e.Ev == trace.Close }), "close events")
+}
