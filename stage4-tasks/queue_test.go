@@ -92,7 +92,7 @@ func TestAGetterCancelledAfterItsWakeUpPassesItOn(t *testing.T) {
 	first, second := getter("first"), getter("second")
 	NewTask(loop.EventLoop, "producer", func(y Yield) (int, error) {
 		_, _ = Await(y, loop.Sleep(time.Millisecond)) // both getters wait now
-		if err := q.Put(y, "item"); err != nil {  // wakes first…
+		if err := q.Put(y, "item"); err != nil {      // wakes first…
 			return 0, err
 		}
 		first.Cancel() // …which is cancelled before it runs

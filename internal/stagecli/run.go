@@ -30,6 +30,9 @@ type Run struct {
 	Server *unix.SockaddrInet4 // where to connect
 	Trace  *trace.Tracer       // nil when -trace was not given; Emit on nil is a no-op
 	Stderr io.Writer           // for diagnostics a stage prints besides its results (debug lines, warnings)
+	// Embedded says the slow server runs in this process: its end of each
+	// connection is an fd of this process too.
+	Embedded bool
 
 	out      io.Writer
 	start    time.Time

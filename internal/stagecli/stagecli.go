@@ -37,6 +37,9 @@ type Options struct {
 	N     int           // how many requests to send
 	Delay time.Duration // the embedded server's delay
 	Trace string        // where to write the JSON-lines trace; "-" is stderr
+	// FailEvery makes the embedded server reset every k-th request (0:
+	// none), to show how a stage handles errors.
+	FailEvery int
 }
 
 // FetchFunc is a stage's lesson: send run.N requests to run.Server and
@@ -66,6 +69,7 @@ func parse(stage string, args []string, stderr io.Writer, extra []func(*flag.Fla
 	fs.StringVar(&o.Addr, "addr", "", "slow server `host:port` (default: start one in this process on a free port)")
 	fs.IntVar(&o.N, "n", 10, "number of requests to send at once")
 	fs.DurationVar(&o.Delay, "delay", 5*time.Second, "how long the embedded slow server waits before each reply")
+	fs.IntVar(&o.FailEvery, "fail-every", 0, "make the embedded slow server reset every `k`-th request (0: never)")
 	fs.StringVar(&o.Trace, "trace", "", "write the loop's events as JSON lines to `file` (\"-\" for stderr)")
 	for _, add := range extra {
 		add(fs)
@@ -81,6 +85,8 @@ func parse(stage string, args []string, stderr io.Writer, extra []func(*flag.Fla
 		return o, fmt.Errorf("unexpected argument %q (flags only; see -help)", fs.Arg(0))
 	case o.N < 1:
 		return o, fmt.Errorf("-n %d: need at least one request", o.N)
+	case o.FailEvery < 0:
+		return o, fmt.Errorf("-fail-every %d: cannot be negative", o.FailEvery)
 	case o.Delay < 0:
 		return o, fmt.Errorf("-delay %v: a delay cannot be negative", o.Delay)
 	}
@@ -98,7 +104,7 @@ func execute(stage string, opts Options, stdout, stderr io.Writer, fetch FetchFu
 
 	addr, delay := opts.Addr, time.Duration(0)
 	if addr == "" {
-		srv, err := slowserver.Start(slowserver.Config{Addr: "127.0.0.1:0", Delay: opts.Delay})
+		srv, err := slowserver.Start(slowserver.Config{Addr: "127.0.0.1:0", Delay: opts.Delay, FailEvery: opts.FailEvery})
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: cannot start the embedded slow server: %v\n", stage, err)
 			return ExitFailed
@@ -114,6 +120,7 @@ func execute(stage string, opts Options, stdout, stderr io.Writer, fetch FetchFu
 	}
 
 	run := newRun(opts.N, server, tr, stdout, stderr, start)
+	run.Embedded = opts.Addr == ""
 	tr.Emit(trace.Event{Ev: trace.Start, Stage: stage, N: opts.N, Addr: addr, DelayUS: delay.Microseconds()})
 	if err := fetch(run); err != nil {
 		// The run stopped early: the error says why, and a summary of a
