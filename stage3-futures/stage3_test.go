@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/loopfromscratch/loop/internal/slowserver"
@@ -22,54 +21,7 @@ func TestContract(t *testing.T) { stagetest.Contract(t, stage, fetchAll) }
 
 func TestRefusesFDsThatSelectCannotWatch(t *testing.T) { stagetest.SelectLimit(t, stage, fetchAll) }
 
-// statesOf returns, per request, the states it moved through, from the
-// trace's state events.
-func statesOf(events []trace.Event) map[int][]string {
-	states := map[int][]string{}
-	for _, e := range events {
-		if e.Ev == trace.State {
-			if len(states[e.Req]) == 0 {
-				states[e.Req] = []string{e.From}
-			}
-			states[e.Req] = append(states[e.Req], e.To)
-		}
-	}
-	return states
-}
-
-func TestEachRequestWalksThroughItsStates(t *testing.T) {
-	srv := stagetest.StartServer(t, slowserver.Config{Delay: stagetest.Delay, FailEvery: 3})
-	tests := []struct {
-		name string
-		addr string
-		want map[string]int // path through the states → how many requests took it
-	}{
-		{
-			name: "answered requests go connecting, sending, receiving, done; failed ones end in failed",
-			addr: srv.Addr(),
-			want: map[string]int{
-				"connecting sending receiving done":   4,
-				"connecting sending receiving failed": 2,
-			},
-		},
-		{
-			name: "a refused request goes straight from connecting to failed",
-			addr: stagetest.ClosedAddr(t),
-			want: map[string]int{"connecting failed": 6},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			res := stagetest.Run(t, stage, fetchAll, "-addr", tc.addr, "-n", "6")
-			require.Equal(t, stagecli.ExitFailed, res.Code, "exit code (some requests fail on purpose)")
-			got := map[string]int{}
-			for _, path := range statesOf(res.Events) {
-				got[strings.Join(path, " ")]++
-			}
-			assert.Equal(t, tc.want, got, "paths through the states")
-		})
-	}
-}
+func TestEachRequestWalksThroughItsStates(t *testing.T) { stagetest.StatePaths(t, stage, fetchAll) }
 
 func TestTransitionRefusesAMoveNotInTheTable(t *testing.T) {
 	tests := []struct {
