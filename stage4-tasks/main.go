@@ -1,12 +1,17 @@
 // main hands the lesson, fetchAll, to the part every stage shares (flags,
 // the embedded slow server, output and exit codes: internal/stagecli) and
-// adds the flags only this stage has.
+// adds the flags only this stage has: debug mode, the demos of demos.go,
+// and the peak memory report.
 
 package main
 
 import (
 	"flag"
+	"fmt"
+	"io"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/loopfromscratch/loop/internal/stagecli"
 )
@@ -14,16 +19,33 @@ import (
 // stageOptions are the flags only stage 4 has. Main fills them in before
 // it calls fetchAll.
 type stageOptions struct {
-	debug bool
+	debug   bool
+	demo    string        // "" runs the n requests at once, the stage's contract
+	limit   int           // -demo semaphore, queue: how many at a time
+	timeout time.Duration // -demo timeout, forgot-await: how long a request may take
+	block   time.Duration // -demo blocking, executor: how long the blocking call takes
+	rss     bool          // report the peak resident memory at the end
+	out     io.Writer     // where demos explain themselves: the program's stdout
 }
 
 // flags adds the stage's own flags to fs.
 func (o *stageOptions) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.debug, "debug", false, "report every callback or task step that blocks the loop for more than 100ms")
+	fs.Func("demo", "run a demo instead of the n requests at once: `name` is one of\n"+demoHelp(), func(name string) error {
+		if _, ok := findDemo(name); !ok {
+			return fmt.Errorf("unknown demo %q; the demos are %s", name, strings.Join(demoNames(), ", "))
+		}
+		o.demo = name
+		return nil
+	})
+	fs.IntVar(&o.limit, "limit", 3, "-demo semaphore and queue: how many requests run at a time")
+	fs.DurationVar(&o.timeout, "timeout", time.Second, "-demo timeout and forgot-await: how long a request may take")
+	fs.DurationVar(&o.block, "block", time.Second, "-demo blocking and executor: how long the blocking call per reply takes")
+	fs.BoolVar(&o.rss, "rss", false, "print the peak resident memory (getrusage ru_maxrss) at the end, to stderr")
 }
 
 func main() {
-	var opts stageOptions
+	opts := stageOptions{out: os.Stdout}
 	fetch := func(run *stagecli.Run) error { return opts.fetchAll(run) }
 	os.Exit(stagecli.Main("stage4-tasks", os.Args[1:], os.Stdout, os.Stderr, fetch, opts.flags))
 }

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -22,19 +23,42 @@ import (
 func fetchAll(run *stagecli.Run) error { return stageOptions{}.fetchAll(run) }
 
 func (o stageOptions) fetchAll(run *stagecli.Run) error {
+	if err := checkFileLimit(run); err != nil {
+		return err
+	}
 	loop, err := NewEventLoop(run.Trace)
 	if err != nil {
 		return err
 	}
-	loop.Debug = o.debug
-	for req := 1; req <= run.N; req++ {
-		task := newTask(loop, req, fmt.Sprintf("request %d", req), func(y Yield) (string, error) {
-			return fetch(y, loop, run, req)
-		})
-		task.AddDoneCallback(func() { report(run, req, task) })
+	loop.Debug, loop.Stderr = o.debug, run.Stderr
+	if o.demo != "" {
+		err = o.runDemo(loop, run)
+	} else {
+		for req := 1; req <= run.N; req++ {
+			startRequest(loop, run, req)
+		}
+		showProgress(loop, run)
+		err = loop.Run()
 	}
-	err = loop.Run()
-	return errors.Join(err, loop.Close())
+	err = errors.Join(err, loop.Close())
+	if o.rss {
+		reportRSS(run)
+	}
+	return err
+}
+
+// newRequest starts a task that runs fetch for request req.
+func newRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
+	return newTask(loop, req, fmt.Sprintf("request %d", req), func(y Yield) (string, error) {
+		return fetch(y, loop, run, req)
+	})
+}
+
+// startRequest starts request req and has it report its outcome to run.
+func startRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
+	task := newRequest(loop, run, req)
+	task.AddDoneCallback(func() { report(run, req, task) })
+	return task
 }
 
 // report tells run how request req ended.
@@ -45,6 +69,33 @@ func report(run *stagecli.Run, req int, task *Task[string]) {
 		return
 	}
 	run.Answered(req, []byte(reply))
+}
+
+// showProgress redraws a long run's progress line every 100 ms, so that
+// the clock moves while every request waits. It stops when none is
+// pending; a timer left behind would keep the loop running.
+func showProgress(loop *EventLoop, run *stagecli.Run) {
+	if run.N <= 100 {
+		return // short runs print a line per answer instead
+	}
+	var tick func()
+	tick = func() {
+		run.Tick()
+		if run.Pending() > 0 {
+			loop.CallLater(100*time.Millisecond, tick)
+		}
+	}
+	loop.CallLater(100*time.Millisecond, tick)
+}
+
+// reportRSS prints the peak resident memory of the process.
+func reportRSS(run *stagecli.Run) {
+	rss, err := peakRSS()
+	if err != nil {
+		fmt.Fprintf(run.Stderr, "peak RSS: %v\n", err)
+		return
+	}
+	fmt.Fprintf(run.Stderr, "peak RSS: %.1f MiB (getrusage ru_maxrss) for %d requests\n", float64(rss)/(1<<20), run.N)
 }
 
 //docs:begin fetch

@@ -1,0 +1,250 @@
+// The pattern demos: Gather, AsCompleted, Semaphore, WaitFor, Queue,
+// Retry, RunInExecutor and an echo server, each on the stage's n requests.
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+//docs:begin demoGather
+
+// demoGather starts every request, then awaits them all at once.
+func demoGather(d *demoRun) error {
+	d.say("starting %d requests, then awaiting them together with Gather", d.run.N)
+	tasks := d.startAll()
+	all := NewTask(d.loop, "gather", func(y Yield) ([]string, error) {
+		return Await(y, Gather(d.loop, tasks...))
+	})
+	err := d.loop.Run()
+	if _, gerr := all.Result(); gerr != nil {
+		d.say("failed fast after %.2fs: %v; the requests still running were cancelled", d.took(), gerr)
+		return err
+	}
+	d.say("all %d answered in %.2fs: about one delay, however many requests", d.run.N, d.took())
+	return err
+}
+
+//docs:end demoGather
+
+// demoAsCompleted handles each request as soon as it finishes.
+func demoAsCompleted(d *demoRun) error {
+	d.say("starting %d requests; AsCompleted hands each over as it finishes", d.run.N)
+	tasks := d.startAll()
+	var order []int
+	NewTask(d.loop, "as completed", func(y Yield) (int, error) {
+		for task, err := range AsCompleted(y, d.loop, tasks...) {
+			if err != nil {
+				return 0, err
+			}
+			order = append(order, task.core.req)
+		}
+		return len(order), nil
+	})
+	err := d.loop.Run()
+	d.say("taken in the order they finished: requests %v, in %.2fs", shortList(order, 12), d.took())
+	return err
+}
+
+// shortList prints at most n numbers of s.
+func shortList(s []int, n int) string {
+	if len(s) <= n {
+		return fmt.Sprint(s)
+	}
+	return fmt.Sprintf("%v… (%d in all)", s[:n], len(s))
+}
+
+//docs:begin demoSemaphore
+
+// demoSemaphore lets at most d.limit requests talk to the server at once.
+func demoSemaphore(d *demoRun) error {
+	d.say("%d requests, at most %d at a time", d.run.N, d.limit)
+	sem := NewSemaphore(d.loop, d.limit)
+	d.startEach("", func(y Yield, req int) (string, error) {
+		if err := sem.Acquire(y); err != nil {
+			return "", err
+		}
+		defer sem.Release()
+		return fetch(y, d.loop, d.run, req)
+	})
+	err := d.loop.Run()
+	rounds := int(math.Ceil(float64(d.run.N) / float64(d.limit)))
+	d.say("took %.2fs: %d rounds of at most %d, so about %d × the delay", d.took(), rounds, d.limit, rounds)
+	return err
+}
+
+//docs:end demoSemaphore
+
+//docs:begin demoTimeout
+
+// demoTimeout gives each request d.timeout; WaitFor cancels the late ones.
+func demoTimeout(d *demoRun) error {
+	d.say("%d requests, each given %v by WaitFor", d.run.N, d.timeout)
+	timedOut := 0
+	d.startEach(" with a deadline", func(y Yield, req int) (string, error) {
+		reply, err := WaitFor(y, d.timeout, newRequest(d.loop, d.run, req))
+		if errors.Is(err, ErrTimeout) {
+			timedOut++
+		}
+		return reply, err
+	})
+	err := d.loop.Run()
+	d.say("%d of %d timed out after %.2fs; each was cancelled at its await, and its socket "+
+		"closed, before WaitFor returned (open sockets watched now: %d)", timedOut, d.run.N, d.took(), len(d.loop.watches))
+	return err
+}
+
+//docs:end demoTimeout
+
+//docs:begin demoQueue
+
+// demoQueue feeds the requests to d.limit workers through a queue that
+// holds d.limit: the producer waits whenever it is full.
+func demoQueue(d *demoRun) error {
+	d.say("a producer puts %d requests into a queue of %d; %d workers take them", d.run.N, d.limit, d.limit)
+	q := NewQueue[int](d.loop, d.limit)
+	workers := make([]*Task[int], d.limit)
+	for w := range workers {
+		workers[w] = NewTask(d.loop, fmt.Sprintf("worker %d", w+1), func(y Yield) (int, error) {
+			for done := 0; ; done++ {
+				req, err := q.Get(y)
+				if err != nil {
+					return done, err // cancelled: no more work
+				}
+				_, _ = Await(y, startRequest(d.loop, d.run, req)) // reported by the request itself
+				q.TaskDone()
+			}
+		})
+	}
+	full := 0
+	NewTask(d.loop, "producer", func(y Yield) (int, error) {
+		for req := 1; req <= d.run.N; req++ {
+			if q.Len() == d.limit {
+				full++ // Put will wait for room: backpressure
+			}
+			if err := q.Put(y, req); err != nil {
+				return req, err
+			}
+		}
+		err := q.Join(y) // every request done, not just taken
+		cancelAll(workers)
+		return d.run.N, err
+	})
+	err := d.loop.Run()
+	d.say("the producer found the queue full %d times and waited; all done in %.2fs", full, d.took())
+	return err
+}
+
+//docs:end demoQueue
+
+//docs:begin demoRetry
+
+// demoRetry retries each failed request with exponential backoff.
+func demoRetry(d *demoRun) error {
+	d.say("%d requests, each retried up to 5 times with backoff and jitter", d.run.N)
+	b := Backoff{Attempts: 5, Base: 100 * time.Millisecond, Max: 2 * time.Second}
+	attempts, retried := 0, 0
+	d.startEach(" (retrying)", func(y Yield, req int) (string, error) {
+		return Retry(y, d.loop, b, func(y Yield, try int) (string, error) {
+			attempts++
+			if try == 2 {
+				retried++
+			}
+			return Await(y, newRequest(d.loop, d.run, req))
+		})
+	})
+	err := d.loop.Run()
+	d.say("%d of %d requests failed at first and were retried; %d attempts in all, %.2fs", retried, d.run.N, attempts, d.took())
+	if retried == 0 {
+		d.say("nothing failed: add -fail-every 3, or run against `go run ./slowserver -fail-every 3`")
+	}
+	return err
+}
+
+//docs:end demoRetry
+
+// process is the blocking work the executor and blocking demos do to each
+// reply: a stand-in for a CPU-heavy parse or a library that only blocks.
+func (d *demoRun) process(reply string) (string, error) {
+	time.Sleep(d.block)
+	return reply, nil
+}
+
+//docs:begin demoExecutor
+
+// demoExecutor processes each reply in RunInExecutor, off the loop.
+func demoExecutor(d *demoRun) error {
+	d.say("each reply is processed by a blocking call of %v, run in RunInExecutor", d.block)
+	late := d.heartbeat()
+	d.startEach("", func(y Yield, req int) (string, error) {
+		reply, err := fetch(y, d.loop, d.run, req)
+		if err != nil {
+			return "", err
+		}
+		return Await(y, RunInExecutor(d.loop, "process reply", func() (string, error) {
+			return d.process(reply)
+		}))
+	})
+	err := d.loop.Run()
+	d.say("done in %.2fs; the loop's 10ms heartbeat was never more than %v late: it stayed responsive",
+		d.took(), late.Round(time.Millisecond))
+	return err
+}
+
+//docs:end demoExecutor
+
+// demoEcho runs an echo server and its clients on the one loop.
+func demoEcho(d *demoRun) error {
+	lfd, err := listen(&unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}})
+	if err != nil {
+		return err
+	}
+	defer unix.Close(lfd)
+	addr, err := boundAddr(lfd)
+	if err != nil {
+		return err
+	}
+	d.say("an echo server on 127.0.0.1:%d and %d clients, all tasks of one loop (the slow server is not used)", addr.Port, d.run.N)
+	server := NewTask(d.loop, "echo server", func(y Yield) (struct{}, error) {
+		return struct{}{}, Serve(y, d.loop, lfd, func(y Yield, fd int) error { return echo(y, d.loop, fd) })
+	})
+	clients := d.startEach(" (echo client)", func(y Yield, req int) (string, error) {
+		return echoRequest(y, d.loop, d, addr, req)
+	})
+	NewTask(d.loop, "stopper", func(y Yield) (int, error) {
+		for _, c := range clients {
+			_, _ = Await(y, c)
+		}
+		server.Cancel()
+		return 0, nil
+	})
+	err = d.loop.Run()
+	d.say("every client heard itself back in %.2fs; then the server task was cancelled", d.took())
+	return err
+}
+
+// echoRequest sends "Request req" and a newline to the echo server at
+// addr and reads the line back.
+func echoRequest(y Yield, loop *EventLoop, d *demoRun, addr *unix.SockaddrInet4, req int) (string, error) {
+	fd, err := openSocket(d.run.Trace, req)
+	if err != nil {
+		return "", err
+	}
+	defer closeSocket(loop, fd, req)
+	if err := connect(y, loop, fd, addr); err != nil {
+		return "", fmt.Errorf("connect: %w", err)
+	}
+	if err := send(y, loop, fd, req, append(d.run.Message(req), '\n')); err != nil {
+		return "", fmt.Errorf("send: %w", err)
+	}
+	reply, err := receive(y, loop, fd, req)
+	if err != nil {
+		return "", fmt.Errorf("receive: %w", err)
+	}
+	return string(reply), nil
+}
