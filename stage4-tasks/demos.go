@@ -135,4 +135,3 @@ func (d *demoRun) heartbeat() *time.Duration {
 	d.loop.CallLater(every, beat)
 	return &worst
 }
-

@@ -1,0 +1,127 @@
+package main
+
+// The seed's sleep benchmark: 100,000 sleeps of 10 ms with at most c in
+// flight, as c workers that each sleep 100,000/c times in a row. The ideal
+// is ceil(100000/c) × 10 ms; every run reports its time as a multiple of
+// that (x-ideal). Our loop (one goroutine, a timer heap and epoll) and
+// plain goroutines (time.Sleep, Go's own timers and netpoller) run side by
+// side. Run:
+//
+//	go test -run '^$' -bench Sleep -benchtime 1x -count 6 ./stage4-tasks | tee /tmp/sleep.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest -col /impl /tmp/sleep.txt
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+const (
+	benchSleeps = 100_000
+	benchSleep  = 10 * time.Millisecond
+)
+
+var benchConcurrency = []int{100, 1_000, 10_000, 100_000}
+
+func BenchmarkSleep(b *testing.B) {
+	for _, c := range benchConcurrency {
+		ideal := time.Duration((benchSleeps+c-1)/c) * benchSleep
+		b.Run(fmt.Sprintf("impl=loop/c=%d", c), func(b *testing.B) { benchSleepOn(b, c, ideal, sleepOnLoop) })
+		b.Run(fmt.Sprintf("impl=goroutines/c=%d", c), func(b *testing.B) { benchSleepOn(b, c, ideal, sleepOnGoroutines) })
+	}
+}
+
+func benchSleepOn(b *testing.B, c int, ideal time.Duration, run func(b *testing.B, c int)) {
+	var total time.Duration
+	for b.Loop() {
+		began := time.Now()
+		run(b, c)
+		total += time.Since(began)
+	}
+	b.ReportMetric(float64(total)/float64(b.N)/float64(ideal), "x-ideal")
+}
+
+// sleepOnLoop: c tasks on one loop, each awaiting benchSleeps/c sleeps.
+func sleepOnLoop(b *testing.B, c int) {
+	loop, err := NewEventLoop(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer loop.Close()
+	for range c {
+		NewTask(loop, "sleeper", func(y Yield) (struct{}, error) {
+			for range benchSleeps / c {
+				if _, err := Await(y, loop.Sleep(benchSleep)); err != nil {
+					return struct{}{}, err
+				}
+			}
+			return struct{}{}, nil
+		})
+	}
+	if err := loop.Run(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// sleepOnGoroutines: c goroutines, each calling time.Sleep benchSleeps/c
+// times.
+func sleepOnGoroutines(_ *testing.B, c int) {
+	var wg sync.WaitGroup
+	for range c {
+		wg.Go(func() {
+			for range benchSleeps / c {
+				time.Sleep(benchSleep)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// BenchmarkTaskStep is one resume of a suspended coroutine and its
+// suspension again: a future resolved, its callback run, Step, Await.
+func BenchmarkTaskStep(b *testing.B) {
+	loop, err := NewEventLoop(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer loop.Close()
+	var wake *Future[struct{}]
+	task := NewTask(loop, "stepper", func(y Yield) (struct{}, error) {
+		for {
+			wake = NewFuture[struct{}](loop, "wake")
+			if _, err := Await(y, wake); err != nil {
+				return struct{}{}, err
+			}
+		}
+	})
+	loop.runReady() // the first step: now suspended on wake
+	for b.Loop() {
+		wake.SetResult(struct{}{})
+		loop.runReady() // the done-callback: Step
+	}
+	task.Cancel()
+}
+
+// BenchmarkAwaitDone is an Await of a future that is done already: no
+// switch at all.
+func BenchmarkAwaitDone(b *testing.B) {
+	loop, err := NewEventLoop(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer loop.Close()
+	done := NewFuture[int](loop, "done")
+	done.SetResult(1)
+	NewTask(loop, "awaiter", func(y Yield) (int, error) {
+		sum := 0
+		for b.Loop() {
+			v, _ := Await(y, done)
+			sum += v
+		}
+		return sum, nil
+	})
+	if err := loop.Run(); err != nil {
+		b.Fatal(err)
+	}
+}
