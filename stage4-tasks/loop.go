@@ -80,7 +80,6 @@ func (l *EventLoop) CallSoon(fn func()) { l.ready = append(l.ready, fn) }
 // when the selector fails, or when tasks wait for futures that nothing can
 // resolve any more (a deadlock).
 func (l *EventLoop) Run() error {
-	defer preciseTimers()() // see selector_linux.go
 	for l.alive() {
 		if l.deadlocked() {
 			return l.deadlockError()

@@ -163,11 +163,13 @@ func send(y Yield, loop *EventLoop, fd, req int, msg []byte) error {
 // until the server closes the connection (a read of 0 bytes).
 func receive(y Yield, loop *EventLoop, fd, req int) ([]byte, error) {
 	var reply []byte
-	buf := make([]byte, 4096)
 	for {
 		if _, err := Await(y, loop.Readable(fd)); err != nil {
 			return nil, err
 		}
+		// Made only now that there is something to read: ten thousand
+		// requests waiting hold no buffers, only their small stacks.
+		buf := make([]byte, 4096)
 		n, err := unix.Read(fd, buf)
 		if errors.Is(err, unix.EAGAIN) {
 			continue // woken for nothing; await again

@@ -115,7 +115,3 @@ func (s *kqueueSelector) Select(timeout time.Duration, into []ReadyFD) ([]ReadyF
 }
 
 func (s *kqueueSelector) Close() error { return unix.Close(s.kq) }
-
-// preciseTimers does nothing on macOS: kqueue's timeout is a timespec and
-// there is no per-thread slack to lower.
-func preciseTimers() (restore func()) { return func() {} }

@@ -7,18 +7,17 @@ package main
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
 // epollSelector is a Selector on one epoll instance.
 type epollSelector struct {
-	epfd     int
-	events   []unix.EpollEvent // reused by every Select; grows when it fills up
-	noPwait2 bool              // the kernel has no epoll_pwait2 (before 5.11)
+	epfd   int
+	timer  int               // a timerfd, watched by epfd: wakes a Select that has a timeout
+	armed  bool              // timer is set and has not fired yet
+	events []unix.EpollEvent // reused by every Select; grows when it fills up
 }
 
 func newSelector() (Selector, error) {
@@ -26,7 +25,18 @@ func newSelector() (Selector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("epoll_create1: %w", err)
 	}
-	return &epollSelector{epfd: epfd, events: make([]unix.EpollEvent, 128)}, nil
+	timer, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
+	if err != nil {
+		_ = unix.Close(epfd)
+		return nil, fmt.Errorf("timerfd_create: %w", err)
+	}
+	s := &epollSelector{epfd: epfd, timer: timer, events: make([]unix.EpollEvent, 128)}
+	if err := s.ctl(unix.EPOLL_CTL_ADD, timer, Read); err != nil {
+		_ = unix.Close(timer)
+		_ = unix.Close(epfd)
+		return nil, fmt.Errorf("epoll_ctl add timerfd: %w", err)
+	}
+	return s, nil
 }
 
 // epollEvents turns an Interest into epoll's bits.
@@ -69,12 +79,13 @@ func (s *epollSelector) Unregister(fd int) error {
 
 //docs:begin Select
 
-// Select sleeps in epoll_pwait2, whose timeout is a timespec: a timer due
-// in 9.6 ms wakes the loop after 9.6 ms. The older epoll_wait counts whole
-// milliseconds; rounded up, every timer fires up to 1 ms late (a 10 ms
-// sleep took 10.6 ms on average), and rounded down the loop would spin.
-// Kernels before 5.11 lack epoll_pwait2; there the rounding up remains.
-// Cost: O(ready fds).
+// Select sleeps in epoll_wait until an fd is ready or the timeout passes.
+// The timeout is the loop's next timer, so its precision is every timer's:
+// epoll_wait counts it in whole milliseconds, rounded up (a 10 ms sleep
+// took 10.6 ms on average), and the kernel adds the thread's timer slack,
+// 50 µs. So a timeout goes to a timerfd instead, which epoll watches like
+// any fd: nanoseconds, and no slack. Cost: O(ready fds), plus one
+// timerfd_settime per Select that has a timeout.
 func (s *epollSelector) Select(timeout time.Duration, into []ReadyFD) ([]ReadyFD, error) {
 	n, err := s.wait(timeout)
 	if errors.Is(err, unix.EINTR) {
@@ -84,6 +95,10 @@ func (s *epollSelector) Select(timeout time.Duration, into []ReadyFD) ([]ReadyFD
 		return into, fmt.Errorf("epoll_wait: %w", err)
 	}
 	for _, ev := range s.events[:n] {
+		if int(ev.Fd) == s.timer {
+			s.drainTimer()
+			continue
+		}
 		var ready Interest
 		if ev.Events&(unix.EPOLLIN|unix.EPOLLERR|unix.EPOLLHUP) != 0 {
 			ready |= Read
@@ -101,42 +116,37 @@ func (s *epollSelector) Select(timeout time.Duration, into []ReadyFD) ([]ReadyFD
 
 //docs:end Select
 
-// wait is one epoll_pwait2 call, or epoll_wait where the kernel lacks it.
+// wait is one epoll_wait. A timeout goes to the timerfd, not to
+// epoll_wait: epoll's own timeout counts whole milliseconds and gets the
+// thread's timer slack, and the timerfd has neither.
 func (s *epollSelector) wait(timeout time.Duration) (int, error) {
-	if timeout >= 0 && !s.noPwait2 {
-		ts := unix.NsecToTimespec(int64(timeout))
-		n, _, errno := unix.Syscall6(unix.SYS_EPOLL_PWAIT2, uintptr(s.epfd),
-			uintptr(unsafe.Pointer(&s.events[0])), uintptr(len(s.events)), uintptr(unsafe.Pointer(&ts)), 0, 0)
-		if errno != unix.ENOSYS {
-			if errno != 0 {
-				return 0, errno
-			}
-			return int(n), nil
-		}
-		s.noPwait2 = true
-	}
 	ms := -1
-	if timeout >= 0 {
-		ms = int((timeout + time.Millisecond - 1) / time.Millisecond) // round up: never spin
+	switch {
+	case timeout == 0:
+		ms = 0
+	case timeout > 0:
+		its := unix.ItimerSpec{Value: unix.NsecToTimespec(int64(timeout))}
+		if err := unix.TimerfdSettime(s.timer, 0, &its, nil); err != nil {
+			return 0, fmt.Errorf("timerfd_settime: %w", err)
+		}
+		s.armed = true
+	case s.armed: // no timeout, but an old one could still fire: disarm it
+		if err := unix.TimerfdSettime(s.timer, 0, &unix.ItimerSpec{}, nil); err != nil {
+			return 0, fmt.Errorf("timerfd_settime: %w", err)
+		}
+		s.armed = false
 	}
 	return unix.EpollWait(s.epfd, s.events, ms)
 }
 
-func (s *epollSelector) Close() error { return unix.Close(s.epfd) }
+// drainTimer reads the timerfd's count of expirations, which makes it
+// unreadable again until the next one.
+func (s *epollSelector) drainTimer() {
+	var buf [8]byte
+	_, _ = unix.Read(s.timer, buf[:])
+	s.armed = false
+}
 
-// preciseTimers pins the calling goroutine to its OS thread and asks the
-// kernel to wake that thread within 1 µs of a timeout instead of the 50 µs
-// of slack a normal thread gets (the kernel batches wake-ups with it).
-// The loop's timers are only as precise as its sleeps in epoll. The
-// returned func restores the slack and unpins.
-func preciseTimers() (restore func()) {
-	runtime.LockOSThread()
-	old, err := unix.PrctlRetInt(unix.PR_GET_TIMERSLACK, 0, 0, 0, 0)
-	if err != nil || unix.Prctl(unix.PR_SET_TIMERSLACK, 1000, 0, 0, 0) != nil {
-		return runtime.UnlockOSThread
-	}
-	return func() {
-		_ = unix.Prctl(unix.PR_SET_TIMERSLACK, uintptr(old), 0, 0, 0)
-		runtime.UnlockOSThread()
-	}
+func (s *epollSelector) Close() error {
+	return errors.Join(unix.Close(s.timer), unix.Close(s.epfd))
 }

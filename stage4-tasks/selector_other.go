@@ -12,5 +12,3 @@ import (
 func newSelector() (Selector, error) {
 	return nil, fmt.Errorf("stage4-tasks has selectors for Linux (epoll) and macOS (kqueue), not %s; on Windows, use WSL", runtime.GOOS)
 }
-
-func preciseTimers() (restore func()) { return func() {} }

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loopfromscratch/loop/internal/slowserver"
+	"github.com/loopfromscratch/loop/internal/stagecli"
+	"github.com/loopfromscratch/loop/internal/stagetest"
+)
+
+// demoDelay is the slow server's delay in the demo tests.
+const demoDelay = 200 * time.Millisecond
+
+// runStage runs the stage program in-process, as main does, with args.
+func runStage(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	opts := stageOptions{out: &out}
+	code = stagecli.Main(stage, args, &out, &errOut, func(run *stagecli.Run) error { return opts.fetchAll(run) }, opts.flags)
+	return code, out.String(), errOut.String()
+}
+
+func TestEachDemoShowsWhatItsNameSays(t *testing.T) {
+	tests := []struct {
+		name     string
+		demo     string
+		args     []string
+		server   slowserver.Config
+		wantCode int
+		wantPeak int64    // the server's peak of requests in flight; 0: not checked
+		want     []string // in stdout
+		wantErr  []string // in stderr
+	}{
+		{name: "gather runs all requests at once", demo: "gather", wantPeak: 6, want: []string{"all 6 answered"}},
+		{name: "as-completed takes each request as it finishes", demo: "as-completed", wantPeak: 6, want: []string{"taken in the order they finished: requests ["}},
+		{name: "semaphore lets two through at a time", demo: "semaphore", args: []string{"-limit", "2"}, wantPeak: 2, want: []string{"3 rounds of at most 2"}},
+		{name: "timeout times every request out and closes it", demo: "timeout", args: []string{"-timeout", "50ms"}, wantCode: stagecli.ExitFailed,
+			want: []string{"6 of 6 timed out", "open sockets watched now: 0", "request 1 failed: timed out after 50ms"}},
+		{name: "queue feeds two workers and pushes back on the producer", demo: "queue", args: []string{"-limit", "2"}, wantPeak: 2,
+			want: []string{"the producer found the queue full"}},
+		{name: "retry gets every request answered from a server that resets every third", demo: "retry", server: slowserver.Config{FailEvery: 3},
+			want: []string{"requests failed at first and were retried", "6 responses in"}},
+		{name: "executor keeps the loop responsive", demo: "executor", args: []string{"-block", "150ms"}, wantPeak: 6, want: []string{"it stayed responsive"}},
+		{name: "echo serves its clients on the loop", demo: "echo", want: []string{"request 6: Request 6", "every client heard itself back"}},
+		{name: "sequential has one request in flight at a time", demo: "sequential", wantPeak: 1, want: []string{"n × the delay"}},
+		{name: "blocking with -debug names the task that blocks the loop", demo: "blocking", args: []string{"-block", "150ms", "-debug"},
+			want: []string{"the replies were processed one after another"}, wantErr: []string{"debug: task 1 (request 1) step took 0.15s"}},
+		{name: "forgot-await: the loop reports the error nobody retrieved", demo: "forgot-await", args: []string{"-timeout", "50ms"},
+			wantErr: []string{"(warm-up request, never awaited) failed and its error was never retrieved: timed out after 50ms"}},
+		{name: "nested-loop: the outer loop stands still while request 1 runs alone", demo: "nested-loop", wantPeak: 5,
+			want: []string{"started only after request 1 was answered"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.server.Delay = demoDelay
+			srv := stagetest.StartServer(t, tc.server)
+			before := stagetest.OpenFDs(t)
+			args := append([]string{"-demo", tc.demo, "-addr", srv.Addr(), "-n", "6"}, tc.args...)
+			code, stdout, stderr := runStage(args...)
+
+			assert.Equal(t, tc.wantCode, code, "exit code; stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			for _, w := range tc.want {
+				assert.Contains(t, stdout, w, "stdout")
+			}
+			for _, w := range tc.wantErr {
+				assert.Contains(t, stderr, w, "stderr")
+			}
+			if tc.wantPeak > 0 {
+				assert.Equal(t, tc.wantPeak, srv.Stats().Peak, "the server's peak of requests in flight")
+			}
+			assert.Equal(t, before, stagetest.WaitForFDs(t, before), "open fds after the demo")
+		})
+	}
+}
+
+func TestSequentialTakesNTimesTheDelayAndGatherAboutOne(t *testing.T) {
+	srv := stagetest.StartServer(t, slowserver.Config{Delay: demoDelay})
+	took := map[string]time.Duration{}
+	for _, demo := range []string{"sequential", "gather"} {
+		began := time.Now()
+		code, _, stderr := runStage("-demo", demo, "-addr", srv.Addr(), "-n", "4")
+		require.Equal(t, stagecli.ExitOK, code, "%s: %s", demo, stderr)
+		took[demo] = time.Since(began)
+	}
+	assert.GreaterOrEqual(t, took["sequential"], 4*demoDelay, "sequential: four delays at least")
+	assert.Less(t, took["gather"], 3*demoDelay, "gather: about one delay (loose bound)")
+}
+
+func TestAnUnknownDemoIsBadUsageAndListsTheNames(t *testing.T) {
+	code, _, stderr := runStage("-demo", "nope")
+	assert.Equal(t, stagecli.ExitUsage, code)
+	assert.Contains(t, stderr, `unknown demo "nope"; the demos are `+strings.Join(demoNames(), ", "))
+}
+
+func TestHelpListsEveryDemo(t *testing.T) {
+	code, _, stderr := runStage("-help")
+	assert.Equal(t, stagecli.ExitOK, code)
+	for _, d := range demos {
+		assert.Contains(t, stderr, fmt.Sprintf("%-13s %s", d.name, d.what), "-help lists %s", d.name)
+	}
+}
+
+func TestARunThatCannotFitInTheFileLimitIsRefusedUpFront(t *testing.T) {
+	limit, err := raiseFileLimit()
+	require.NoError(t, err)
+	tests := []struct {
+		name     string
+		embedded bool
+		perReq   int
+	}{
+		{"against a server elsewhere: one socket per request", false, 1},
+		{"with the embedded server: two sockets per request", true, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := int(limit) // cannot fit: the fds open already take some
+			args := []string{"-n", fmt.Sprint(n)}
+			if !tc.embedded {
+				args = append(args, "-addr", stagetest.ClosedAddr(t))
+			}
+			code, _, stderr := runStage(args...)
+			assert.Equal(t, stagecli.ExitFailed, code, "exit code")
+			assert.Contains(t, stderr, fmt.Sprintf("-n %d: this process may open %d files", n, limit))
+			assert.Contains(t, stderr, "Raise the hard limit (ulimit -Hn) or lower -n")
+			if tc.embedded {
+				assert.Contains(t, stderr, "two sockets")
+			}
+			assert.NotContains(t, stderr, "request 1 failed", "nothing was sent")
+		})
+	}
+}
+
+func TestRSSIsReportedOnRequest(t *testing.T) {
+	srv := stagetest.StartServer(t, slowserver.Config{})
+	code, _, stderr := runStage("-addr", srv.Addr(), "-n", "2", "-rss")
+	assert.Equal(t, stagecli.ExitOK, code)
+	assert.Regexp(t, `peak RSS: \d+\.\d MiB \(getrusage ru_maxrss\) for 2 requests`, stderr)
+}
