@@ -2,8 +2,10 @@
 // delivered later, exactly once. Code that needs the result asks to be
 // called back when it arrives; the loop runs those callbacks.
 //
-// This file is the same in stage3-futures and stage4-tasks: a Future needs
-// nothing from its loop but the small scheduler interface below.
+// This file is stage3-futures' future.go, with one change: trace events
+// are built out of line (tracing.go), to keep coroutine stacks small. A
+// Future needs nothing from its loop but the small scheduler interface
+// below.
 
 package main
 
@@ -52,7 +54,7 @@ type Future[T any] struct {
 func NewFuture[T any](loop scheduler, name string) *Future[T] {
 	f := &Future[T]{loop: loop, id: loop.newFutureID(), name: name}
 	if tr := loop.tracer(); tr.Enabled() {
-		tr.Emit(trace.Event{Ev: trace.FutureNew, Future: f.id, Name: name, Req: loop.request()})
+		emitFuture(tr, trace.FutureNew, f.id, name, loop.request(), nil) // out of line: see tracing.go
 	}
 	return f
 }
@@ -102,11 +104,7 @@ func (f *Future[T]) resolve(v T, err error) {
 	}
 	f.done, f.result, f.err = true, v, err
 	if tr := f.loop.tracer(); tr.Enabled() {
-		e := trace.Event{Ev: trace.FutureDone, Future: f.id, Name: f.name, Req: f.loop.request()}
-		if err != nil {
-			e.Err = err.Error()
-		}
-		tr.Emit(e)
+		emitFuture(tr, trace.FutureDone, f.id, f.name, f.loop.request(), err)
 	}
 	for _, fn := range f.callbacks {
 		f.schedule(fn)
@@ -147,7 +145,7 @@ func (f *Future[T]) AddDoneCallback(fn func()) {
 func (f *Future[T]) schedule(fn func()) {
 	f.loop.CallSoon(func() {
 		if tr := f.loop.tracer(); tr.Enabled() {
-			tr.Emit(trace.Event{Ev: trace.FutureCallback, Future: f.id, Name: f.name, Req: f.loop.request()})
+			emitFuture(tr, trace.FutureCallback, f.id, f.name, f.loop.request(), nil)
 		}
 		fn()
 	})

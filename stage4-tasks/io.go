@@ -93,7 +93,7 @@ func (l *EventLoop) watch(fd int, dir Interest, name string, fn func()) (*watche
 	w := &watcher{name: name, req: l.request(), fn: fn}
 	*fw.slot(dir) = w
 	if l.trace.Enabled() {
-		l.trace.Emit(trace.Event{Ev: trace.Register, FD: fd, Dir: dir.String(), Name: name, Req: w.req})
+		emitFD(l.trace, trace.Register, fd, dir, name, w.req) // out of line: see tracing.go
 	}
 	return w, nil
 }
@@ -115,7 +115,7 @@ func (l *EventLoop) unwatch(fd int, dir Interest, w *watcher) {
 		delete(l.watches, fd)
 	}
 	if l.trace.Enabled() {
-		l.trace.Emit(trace.Event{Ev: trace.Unregister, FD: fd, Dir: dir.String()})
+		emitFD(l.trace, trace.Unregister, fd, dir, "", 0)
 	}
 }
 
@@ -153,7 +153,7 @@ func (l *EventLoop) runWatcher(fd int, dir Interest, w *watcher) {
 	}
 	l.unwatch(fd, dir, w)
 	if l.trace.Enabled() {
-		l.trace.Emit(trace.Event{Ev: trace.Callback, FD: fd, Name: w.name, Req: w.req})
+		emitFD(l.trace, trace.Callback, fd, 0, w.name, w.req)
 	}
 	l.serving(w.req, w.fn)
 }

@@ -153,7 +153,9 @@ func send(y Yield, loop *EventLoop, fd, req int, msg []byte) error {
 		if err != nil {
 			return err
 		}
-		loop.trace.Emit(trace.Event{Ev: trace.Send, Req: req, FD: fd, Bytes: n})
+		if loop.trace.Enabled() {
+			emitIO(loop.trace, trace.Send, req, fd, n) // out of line: see tracing.go
+		}
 		msg = msg[n:]
 	}
 	return nil
@@ -167,17 +169,17 @@ func receive(y Yield, loop *EventLoop, fd, req int) ([]byte, error) {
 		if _, err := Await(y, loop.Readable(fd)); err != nil {
 			return nil, err
 		}
-		// Made only now that there is something to read: ten thousand
-		// requests waiting hold no buffers, only their small stacks.
-		buf := make([]byte, 4096)
-		n, err := unix.Read(fd, buf)
+		var buf [512]byte // the reply is one short line; more takes another read
+		n, err := unix.Read(fd, buf[:])
 		if errors.Is(err, unix.EAGAIN) {
 			continue // woken for nothing; await again
 		}
 		if err != nil {
 			return nil, err
 		}
-		loop.trace.Emit(trace.Event{Ev: trace.Recv, Req: req, FD: fd, Bytes: n})
+		if loop.trace.Enabled() {
+			emitIO(loop.trace, trace.Recv, req, fd, n)
+		}
 		reply = append(reply, buf[:n]...)
 		if n == 0 || bytes.IndexByte(reply, '\n') >= 0 {
 			return reply, nil
@@ -198,7 +200,9 @@ func openSocket(tr *trace.Tracer, req int) (int, error) {
 		_ = unix.Close(fd)
 		return -1, fmt.Errorf("set non-blocking: %w", err)
 	}
-	tr.Emit(trace.Event{Ev: trace.Socket, Req: req, FD: fd})
+	if tr.Enabled() {
+		emitIO(tr, trace.Socket, req, fd, 0)
+	}
 	return fd, nil
 }
 
@@ -220,5 +224,7 @@ func connectResult(fd int) error {
 func closeSocket(loop *EventLoop, fd, req int) {
 	loop.forget(fd)
 	_ = unix.Close(fd)
-	loop.trace.Emit(trace.Event{Ev: trace.Close, Req: req, FD: fd})
+	if loop.trace.Enabled() {
+		emitIO(loop.trace, trace.Close, req, fd, 0)
+	}
 }

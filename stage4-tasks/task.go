@@ -119,7 +119,7 @@ func newTask[T any](loop *EventLoop, req int, name string, co Coroutine[T]) *Tas
 	t := &Task[T]{co: co, core: taskCore{loop: loop, id: loop.ids.task, req: req, name: name}}
 	t.core.step = t.Step
 	if loop.trace.Enabled() {
-		loop.trace.Emit(trace.Event{Ev: trace.TaskNew, Task: t.core.id, Req: req, Name: name})
+		emitTask(loop.trace, trace.TaskNew, t.core.id, req, name) // out of line: see tracing.go
 	}
 	t.Future = NewFuture[T](loop, t.core.String())
 	loop.live[t.core.id] = t

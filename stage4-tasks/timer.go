@@ -29,7 +29,7 @@ func (l *EventLoop) CallLater(d time.Duration, fn func()) *Timer {
 	t := &Timer{loop: l, id: l.ids.timer, when: time.Now().Add(d), fn: fn}
 	heap.Push(&l.timers, t)
 	if l.trace.Enabled() {
-		l.trace.Emit(trace.Event{Ev: trace.TimerAdd, Timer: t.id, DelayUS: d.Microseconds(), Req: l.request()})
+		emitTimer(l.trace, trace.TimerAdd, t.id, d, l.request()) // out of line: see tracing.go
 	}
 	return t
 }
@@ -53,7 +53,7 @@ func (l *EventLoop) fireTimers(now time.Time) {
 	for len(l.timers) > 0 && !l.timers[0].when.After(now) {
 		t := heap.Pop(&l.timers).(*Timer)
 		if l.trace.Enabled() {
-			l.trace.Emit(trace.Event{Ev: trace.TimerFire, Timer: t.id})
+			emitTimer(l.trace, trace.TimerFire, t.id, 0, 0)
 		}
 		l.CallSoon(t.fn)
 	}
