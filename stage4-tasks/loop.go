@@ -48,6 +48,9 @@ type EventLoop struct {
 	stepped  *taskCore        // the last task stepped, for debug reports
 	external int              // work off the loop that will come back via CallSoonThreadsafe
 	closed   bool
+	epoch    time.Time // the loop's clock starts here; see now
+
+	sleepNames map[time.Duration]string // see Sleep
 }
 
 // NewEventLoop returns a loop with its selector and wake-up pipe open;
@@ -63,6 +66,7 @@ func NewEventLoop(tr *trace.Tracer) (*EventLoop, error) {
 		return nil, err
 	}
 	return &EventLoop{
+		epoch:   time.Now(),
 		trace:   tr,
 		sel:     sel,
 		wake:    wake,
@@ -70,6 +74,12 @@ func NewEventLoop(tr *trace.Tracer) (*EventLoop, error) {
 		live:    make(map[int]liveTask),
 	}, nil
 }
+
+// now is the loop's clock: the time since the loop was made, read from
+// the monotonic clock. Timers are due at a point on it, a plain integer:
+// comparing two is one instruction, where two time.Time values take a
+// call that also weighs wall-clock readings.
+func (l *EventLoop) now() time.Duration { return time.Since(l.epoch) }
 
 // CallSoon queues fn to run on a later step of the loop, after every
 // callback already queued. O(1).
@@ -112,7 +122,7 @@ func (l *EventLoop) runOnce() error {
 	if err := l.poll(l.pollTimeout()); err != nil {
 		return err
 	}
-	l.fireTimers(time.Now())
+	l.fireTimers(l.now())
 	l.runReady()
 	return nil
 }
@@ -125,7 +135,7 @@ func (l *EventLoop) pollTimeout() time.Duration {
 	case len(l.ready) > 0:
 		return 0
 	case len(l.timers) > 0:
-		return max(0, time.Until(l.timers[0].when))
+		return max(0, l.timers[0].due-l.now())
 	default:
 		return -1
 	}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/loopfromscratch/loop/internal/trace"
@@ -105,7 +106,7 @@ type taskCore struct {
 	cancelPending bool                   // Cancel was called; the coroutine has not seen ErrCancelled yet
 }
 
-func (c *taskCore) String() string { return fmt.Sprintf("task %d (%s)", c.id, c.name) }
+func (c *taskCore) String() string { return "task " + strconv.Itoa(c.id) + " (" + c.name + ")" }
 
 // NewTask makes a task that runs co on loop, and schedules its first step.
 // name says what it does. A task made inside another task's step serves
@@ -123,7 +124,7 @@ func newTask[T any](loop *EventLoop, req int, name string, co Coroutine[T]) *Tas
 	}
 	t.Future = NewFuture[T](loop, t.core.String())
 	loop.live[t.core.id] = t
-	loop.CallSoon(t.Step)
+	loop.CallSoon(t.core.step)
 	return t
 }
 
@@ -149,9 +150,9 @@ func (t *Task[T]) Step() {
 		c.next, c.stop = iter.Pull(t.run)
 	}
 	c.waiting = nil
-	began := time.Now()
+	began := c.traceClock()
 	f, suspended := c.resume()
-	c.traceStep(time.Since(began))
+	c.traceStep(began)
 	if !suspended {
 		c.stop()
 		t.finish(t.result, t.err)
@@ -198,9 +199,18 @@ func (c *taskCore) resume() (awaited, bool) {
 	return c.next()
 }
 
-func (c *taskCore) traceStep(took time.Duration) {
+// traceClock is the time now when tracing, for traceStep; reading the
+// clock twice a step would cost more than the rest of a short step.
+func (c *taskCore) traceClock() time.Time {
+	if !c.loop.trace.Enabled() {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
+func (c *taskCore) traceStep(began time.Time) {
 	if c.loop.trace.Enabled() {
-		c.loop.trace.Emit(trace.Event{Ev: trace.TaskStep, Task: c.id, StepUS: took.Microseconds(), Req: c.req})
+		c.loop.trace.Emit(trace.Event{Ev: trace.TaskStep, Task: c.id, StepUS: time.Since(began).Microseconds(), Req: c.req})
 	}
 }
 

@@ -16,8 +16,8 @@ import (
 // touches it.
 type Timer struct {
 	loop  *EventLoop
-	id    int // also breaks ties: of two timers due at once, the older runs first
-	when  time.Time
+	id    int           // also breaks ties: of two timers due at once, the older runs first
+	due   time.Duration // when it is due, on the loop's clock (see EventLoop.now)
 	fn    func()
 	index int // position in the heap; -1 once it fired or was cancelled
 }
@@ -26,7 +26,7 @@ type Timer struct {
 // loop may be busy then). O(log n).
 func (l *EventLoop) CallLater(d time.Duration, fn func()) *Timer {
 	l.ids.timer++
-	t := &Timer{loop: l, id: l.ids.timer, when: time.Now().Add(d), fn: fn}
+	t := &Timer{loop: l, id: l.ids.timer, due: l.now() + d, fn: fn}
 	heap.Push(&l.timers, t)
 	if l.trace.Enabled() {
 		emitTimer(l.trace, trace.TimerAdd, t.id, d, l.request()) // out of line: see tracing.go
@@ -49,8 +49,8 @@ func (t *Timer) String() string { return fmt.Sprintf("timer %d", t.id) }
 
 // fireTimers moves every timer due by now to the ready queue, oldest due
 // first. O(k log n) for k due timers.
-func (l *EventLoop) fireTimers(now time.Time) {
-	for len(l.timers) > 0 && !l.timers[0].when.After(now) {
+func (l *EventLoop) fireTimers(now time.Duration) {
+	for len(l.timers) > 0 && l.timers[0].due <= now {
 		t := heap.Pop(&l.timers).(*Timer)
 		if l.trace.Enabled() {
 			emitTimer(l.trace, trace.TimerFire, t.id, 0, 0)
@@ -63,7 +63,7 @@ func (l *EventLoop) fireTimers(now time.Time) {
 // future cancels the timer, so a cancelled sleep does not keep the loop
 // alive.
 func (l *EventLoop) Sleep(d time.Duration) *Future[struct{}] {
-	f := NewFuture[struct{}](l, "sleep "+d.String())
+	f := NewFuture[struct{}](l, l.sleepName(d))
 	t := l.CallLater(d, func() {
 		if !f.Done() {
 			f.SetResult(struct{}{})
@@ -73,16 +73,30 @@ func (l *EventLoop) Sleep(d time.Duration) *Future[struct{}] {
 	return f
 }
 
+// sleepName is "sleep 10ms", made once per duration: a loop sleeps for a
+// few durations many times over, and the name is needed for every sleep.
+func (l *EventLoop) sleepName(d time.Duration) string {
+	name, ok := l.sleepNames[d]
+	if !ok {
+		if l.sleepNames == nil {
+			l.sleepNames = make(map[time.Duration]string)
+		}
+		name = "sleep " + d.String()
+		l.sleepNames[d] = name
+	}
+	return name
+}
+
 // timerHeap is a min-heap of timers by due time, for container/heap.
 type timerHeap []*Timer
 
 func (h timerHeap) Len() int { return len(h) }
 
 func (h timerHeap) Less(i, j int) bool {
-	if h[i].when.Equal(h[j].when) {
+	if h[i].due == h[j].due {
 		return h[i].id < h[j].id
 	}
-	return h[i].when.Before(h[j].when)
+	return h[i].due < h[j].due
 }
 
 func (h timerHeap) Swap(i, j int) {
