@@ -29,7 +29,16 @@
 //   - timer.go (CallLater, Sleep), io.go (Readable, Writable),
 //     wakeup.go (CallSoonThreadsafe), debug.go (slow steps, lost errors).
 //   - selector.go and selector_linux.go / selector_darwin.go: the interface
-//     to the kernel, and epoll and kqueue behind it.
+//     to the kernel, and epoll (with a timerfd for precise timeouts) and
+//     kqueue behind it.
+//
+// Then a small asyncio on top, a page each: gather.go (Gather,
+// AsCompleted, WaitFor), locks.go (Semaphore, Lock), queue.go (Queue),
+// executor.go (RunInExecutor), retry.go (Retry, Backoff) and echo.go (a
+// server on the loop). demos.go, demo_patterns.go and demo_antipatterns.go
+// run each of them, and each classic mistake, with -demo NAME (-help lists
+// them). limits.go checks that -n fits in the open-file limit;
+// tracing.go says why trace events are built out of line.
 //
 // Run it with -trace - to watch each task step, suspend on a future and
 // resume, and with -debug to have the loop name any step that blocks it.

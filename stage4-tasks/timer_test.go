@@ -1,0 +1,50 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loopfromscratch/loop/internal/trace"
+)
+
+func TestASleepNeverEndsEarlyAndIsNotRoundedToTheMillisecond(t *testing.T) {
+	tests := []struct {
+		name string
+		d    time.Duration
+	}{
+		{"a sleep shorter than a millisecond", 300 * time.Microsecond},
+		{"a sleep between two milliseconds", 2500 * time.Microsecond},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			loop := newTestLoop(t)
+			var took []time.Duration
+			NewTask(loop.EventLoop, "sleeper", func(y Yield) (int, error) {
+				for range 20 {
+					began := time.Now()
+					if _, err := Await(y, loop.Sleep(tc.d)); err != nil {
+						return 0, err
+					}
+					took = append(took, time.Since(began))
+				}
+				return 0, nil
+			})
+			require.NoError(t, loop.Run(), "Run")
+			late := 0
+			for _, d := range took {
+				assert.GreaterOrEqual(t, d, tc.d, "a sleep ended early")
+				if d >= tc.d.Truncate(time.Millisecond)+time.Millisecond+500*time.Microsecond {
+					late++
+				}
+			}
+			// Rounded up to whole milliseconds, every one of these sleeps
+			// would be at least half a millisecond late. Allow a few for a
+			// busy machine.
+			assert.Less(t, late, 10, "sleeps late by half a millisecond or more: %v", took)
+			assert.Equal(t, 20, count(loop.traceEvents(t), trace.TimerFire, nil), "timer_fire events")
+		})
+	}
+}
