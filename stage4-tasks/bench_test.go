@@ -3,15 +3,17 @@ package main
 // The seed's sleep benchmark: 100,000 sleeps of 10 ms with at most c in
 // flight, as c workers that each sleep 100,000/c times in a row. The ideal
 // is ceil(100000/c) × 10 ms; every run reports its time as a multiple of
-// that (x-ideal). Our loop (one goroutine, a timer heap and epoll) and
-// plain goroutines (time.Sleep, Go's own timers and netpoller) run side by
-// side. Run:
+// that (x-ideal). Our loop (one goroutine, a timer heap and epoll), plain
+// goroutines (time.Sleep, Go's own timers and netpoller) and OS threads
+// (goroutines locked to threads of their own, up to c = 1,000: Go allows a
+// program 10,000 threads) run side by side. Run:
 //
 //	go test -run '^$' -bench Sleep -benchtime 1x -count 6 ./stage4-tasks | tee /tmp/sleep.txt
 //	go run golang.org/x/perf/cmd/benchstat@latest -col /impl /tmp/sleep.txt
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -29,6 +31,9 @@ func BenchmarkSleep(b *testing.B) {
 		ideal := time.Duration((benchSleeps+c-1)/c) * benchSleep
 		b.Run(fmt.Sprintf("impl=loop/c=%d", c), func(b *testing.B) { benchSleepOn(b, c, ideal, sleepOnLoop) })
 		b.Run(fmt.Sprintf("impl=goroutines/c=%d", c), func(b *testing.B) { benchSleepOn(b, c, ideal, sleepOnGoroutines) })
+		if c <= 1_000 {
+			b.Run(fmt.Sprintf("impl=threads/c=%d", c), func(b *testing.B) { benchSleepOn(b, c, ideal, sleepOnThreads) })
+		}
 	}
 }
 
@@ -70,6 +75,22 @@ func sleepOnGoroutines(_ *testing.B, c int) {
 	var wg sync.WaitGroup
 	for range c {
 		wg.Go(func() {
+			for range benchSleeps / c {
+				time.Sleep(benchSleep)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// sleepOnThreads: c OS threads, each calling time.Sleep benchSleeps/c
+// times: a goroutine locked to its thread has the thread to itself, and
+// the thread sleeps while it does.
+func sleepOnThreads(_ *testing.B, c int) {
+	var wg sync.WaitGroup
+	for range c {
+		wg.Go(func() {
+			runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
 			for range benchSleeps / c {
 				time.Sleep(benchSleep)
 			}

@@ -2,9 +2,11 @@
 // delivered later, exactly once. Code that needs the result asks to be
 // called back when it arrives; the loop runs those callbacks.
 //
-// This file is stage3-futures' future.go, with one change: trace events
-// are built out of line (tracing.go), to keep coroutine stacks small. A
-// Future needs nothing from its loop but the small scheduler interface
+// This file is stage3-futures' future.go with three changes for speed,
+// measured in docs/performance.md: trace events are built out of line
+// (tracing.go) to keep coroutine stacks small, done-callbacks are not
+// wrapped unless tracing, and the callback list starts with room for two.
+// A Future needs nothing from its loop but the small scheduler interface
 // below.
 
 package main
@@ -137,6 +139,11 @@ func (f *Future[T]) AddDoneCallback(fn func()) {
 	if f.done {
 		f.schedule(fn)
 		return
+	}
+	if f.callbacks == nil {
+		// Room for two from the start: an awaited future usually gets its
+		// own clean-up and the waiting task's step.
+		f.callbacks = make([]func(), 0, 2)
 	}
 	f.callbacks = append(f.callbacks, fn)
 }

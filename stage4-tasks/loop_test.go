@@ -13,6 +13,7 @@ import (
 func TestTimersFireInTheOrderTheyAreDue(t *testing.T) {
 	loop := newTestLoop(t)
 	var fired []string
+	began := time.Now() // before the timers are added: they are due from then
 	at := func(d time.Duration, name string) *Timer {
 		return loop.CallLater(d, func() { fired = append(fired, name) })
 	}
@@ -24,7 +25,6 @@ func TestTimersFireInTheOrderTheyAreDue(t *testing.T) {
 	assert.True(t, cancelled.Cancel(), "cancelling a pending timer")
 	assert.False(t, cancelled.Cancel(), "cancelling it twice")
 
-	began := time.Now()
 	require.NoError(t, loop.Run(), "Run")
 	assert.Equal(t, []string{"a", "a, added later", "b", "c"}, fired, "order")
 	assert.GreaterOrEqual(t, time.Since(began), 30*time.Millisecond, "the last timer is not early")

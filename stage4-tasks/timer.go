@@ -1,11 +1,10 @@
 // Timers: callbacks that run at a time, not when an fd is ready. They sit
 // in a min-heap ordered by when they are due, so the loop finds the next
-// one in O(1) and adds or removes one in O(log n) (container/heap).
+// one in O(1) and adds or removes one in O(log n).
 
 package main
 
 import (
-	"container/heap"
 	"fmt"
 	"time"
 
@@ -27,7 +26,7 @@ type Timer struct {
 func (l *EventLoop) CallLater(d time.Duration, fn func()) *Timer {
 	l.ids.timer++
 	t := &Timer{loop: l, id: l.ids.timer, due: l.now() + d, fn: fn}
-	heap.Push(&l.timers, t)
+	l.timers.push(t)
 	if l.trace.Enabled() {
 		emitTimer(l.trace, trace.TimerAdd, t.id, d, l.request()) // out of line: see tracing.go
 	}
@@ -40,7 +39,7 @@ func (t *Timer) Cancel() bool {
 	if t.index < 0 {
 		return false
 	}
-	heap.Remove(&t.loop.timers, t.index)
+	t.loop.timers.remove(t.index)
 	return true
 }
 
@@ -51,7 +50,7 @@ func (t *Timer) String() string { return fmt.Sprintf("timer %d", t.id) }
 // first. O(k log n) for k due timers.
 func (l *EventLoop) fireTimers(now time.Duration) {
 	for len(l.timers) > 0 && l.timers[0].due <= now {
-		t := heap.Pop(&l.timers).(*Timer)
+		t := l.timers.remove(0)
 		if l.trace.Enabled() {
 			emitTimer(l.trace, trace.TimerFire, t.id, 0, 0)
 		}
@@ -87,34 +86,79 @@ func (l *EventLoop) sleepName(d time.Duration) string {
 	return name
 }
 
-// timerHeap is a min-heap of timers by due time, for container/heap.
+// timerHeap is a binary min-heap of timers: the earliest due first, and of
+// two due at once the older. It is container/heap's algorithm written out
+// for *Timer, without the interface: at 100,000 timers the dynamic calls
+// to Less and Swap were a tenth of the loop's time. Each timer knows its
+// index, so that Cancel can remove it from the middle.
 type timerHeap []*Timer
 
-func (h timerHeap) Len() int { return len(h) }
-
-func (h timerHeap) Less(i, j int) bool {
+// before reports whether the timer at i must fire before the one at j.
+func (h timerHeap) before(i, j int) bool {
 	if h[i].due == h[j].due {
 		return h[i].id < h[j].id
 	}
 	return h[i].due < h[j].due
 }
 
-func (h timerHeap) Swap(i, j int) {
+func (h timerHeap) swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
 	h[i].index, h[j].index = i, j
 }
 
-func (h *timerHeap) Push(x any) {
-	t := x.(*Timer)
+// push adds t. O(log n).
+func (h *timerHeap) push(t *Timer) {
 	t.index = len(*h)
 	*h = append(*h, t)
+	h.up(t.index)
 }
 
-func (h *timerHeap) Pop() any {
-	old := *h
-	t := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
+// remove takes out the timer at index i and returns it. O(log n).
+func (h *timerHeap) remove(i int) *Timer {
+	last := len(*h) - 1
+	if i != last {
+		h.swap(i, last)
+	}
+	t := (*h)[last]
+	(*h)[last] = nil
+	*h = (*h)[:last]
+	if i != last && !h.down(i) {
+		h.up(i)
+	}
 	t.index = -1
 	return t
+}
+
+// up moves the timer at i towards the root while it is due earlier than
+// its parent.
+func (h timerHeap) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h.before(i, parent) {
+			return
+		}
+		h.swap(i, parent)
+		i = parent
+	}
+}
+
+// down moves the timer at i towards the leaves while a child is due
+// earlier, and reports whether it moved.
+func (h timerHeap) down(i int) bool {
+	start := i
+	for {
+		child := 2*i + 1
+		if child >= len(h) {
+			break
+		}
+		if right := child + 1; right < len(h) && h.before(right, child) {
+			child = right
+		}
+		if !h.before(child, i) {
+			break
+		}
+		h.swap(i, child)
+		i = child
+	}
+	return i > start
 }

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -46,5 +49,37 @@ func TestASleepNeverEndsEarlyAndIsNotRoundedToTheMillisecond(t *testing.T) {
 			assert.Less(t, late, 10, "sleeps late by half a millisecond or more: %v", took)
 			assert.Equal(t, 20, count(loop.traceEvents(t), trace.TimerFire, nil), "timer_fire events")
 		})
+	}
+}
+
+func TestTheTimerHeapFiresInDueOrderWhateverIsCancelled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 20 {
+		loop := newTestLoop(t)
+		var timers []*Timer
+		for range 200 {
+			// Many timers due at the same instant: ties go to the older.
+			d := time.Duration(rng.IntN(50)) * time.Hour
+			timers = append(timers, loop.CallLater(d, func() {}))
+		}
+		cancelled := map[*Timer]bool{}
+		for _, i := range rng.Perm(len(timers))[:70] {
+			assert.True(t, timers[i].Cancel(), "round %d: cancel", round)
+			cancelled[timers[i]] = true
+		}
+		var got []*Timer
+		for len(loop.timers) > 0 {
+			got = append(got, loop.timers.remove(0))
+		}
+		assert.Len(t, got, 130, "round %d: the timers not cancelled", round)
+		assert.True(t, slices.IsSortedFunc(got, func(a, b *Timer) int {
+			if a.due != b.due {
+				return cmp.Compare(a.due, b.due)
+			}
+			return cmp.Compare(a.id, b.id)
+		}), "round %d: due order, ties by age", round)
+		for _, tm := range got {
+			assert.False(t, cancelled[tm], "round %d: a cancelled timer came out", round)
+		}
 	}
 }
