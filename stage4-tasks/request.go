@@ -34,10 +34,14 @@ func (o stageOptions) fetchAll(run *stagecli.Run) error {
 	if o.demo != "" {
 		err = o.runDemo(loop, run)
 	} else {
+		stop := showProgress(loop, run)
 		for req := 1; req <= run.N; req++ {
-			startRequest(loop, run, req)
+			startRequest(loop, run, req).AddDoneCallback(func() {
+				if run.Pending() == 0 {
+					stop() // the last one: do not wait for the next tick
+				}
+			})
 		}
-		showProgress(loop, run)
 		err = loop.Run()
 	}
 	err = errors.Join(err, loop.Close())
@@ -72,20 +76,20 @@ func report(run *stagecli.Run, req int, task *Task[string]) {
 }
 
 // showProgress redraws a long run's progress line every 100 ms, so that
-// the clock moves while every request waits. It stops when none is
-// pending; a timer left behind would keep the loop running.
-func showProgress(loop *EventLoop, run *stagecli.Run) {
+// the clock moves while every request waits. Call the returned stop when
+// the last request is done: a pending tick would keep the loop running.
+func showProgress(loop *EventLoop, run *stagecli.Run) (stop func()) {
 	if run.N <= 100 {
-		return // short runs print a line per answer instead
+		return func() {} // short runs print a line per answer instead
 	}
+	var next *Timer
 	var tick func()
 	tick = func() {
 		run.Tick()
-		if run.Pending() > 0 {
-			loop.CallLater(100*time.Millisecond, tick)
-		}
+		next = loop.CallLater(100*time.Millisecond, tick)
 	}
-	loop.CallLater(100*time.Millisecond, tick)
+	next = loop.CallLater(100*time.Millisecond, tick)
+	return func() { next.Cancel() }
 }
 
 // reportRSS prints the peak resident memory of the process.

@@ -70,3 +70,23 @@ func TestTheDebugFlagIsAccepted(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func TestALongRunEndsWithItsLastAnswerNotAtTheNextProgressTick(t *testing.T) {
+	srv := stagetest.StartServer(t, slowserver.Config{Delay: 250 * time.Millisecond})
+	res := stagetest.Run(t, stage, fetchAll, "-addr", srv.Addr(), "-n", "150")
+	require.Equal(t, stagecli.ExitOK, res.Code, "exit code; stderr: %s", res.Stderr)
+
+	ticks, last := 0, -1
+	for i, e := range res.Events {
+		switch e.Ev {
+		case trace.TimerFire:
+			ticks++
+		case trace.Response:
+			last = i
+		}
+	}
+	assert.Positive(t, ticks, "the progress timer ticked while the requests waited")
+	for _, e := range res.Events[last+1:] {
+		assert.NotEqual(t, trace.TimerFire, e.Ev, "a progress tick after the last answer kept the loop running")
+	}
+}
