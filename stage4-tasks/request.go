@@ -83,13 +83,20 @@ func showProgress(loop *EventLoop, run *stagecli.Run) (stop func()) {
 		return func() {} // short runs print a line per answer instead
 	}
 	var next *Timer
+	stopped := false
 	var tick func()
 	tick = func() {
+		if stopped { // the timer had fired, its tick was queued, when stop came
+			return
+		}
 		run.Tick()
 		next = loop.CallLater(100*time.Millisecond, tick)
 	}
 	next = loop.CallLater(100*time.Millisecond, tick)
-	return func() { next.Cancel() }
+	return func() {
+		stopped = true
+		next.Cancel()
+	}
 }
 
 // reportRSS prints the peak resident memory of the process.

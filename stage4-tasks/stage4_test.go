@@ -90,3 +90,17 @@ func TestALongRunEndsWithItsLastAnswerNotAtTheNextProgressTick(t *testing.T) {
 		assert.NotEqual(t, trace.TimerFire, e.Ev, "a progress tick after the last answer kept the loop running")
 	}
 }
+
+// The last answer can come in the same turn of the loop as a progress
+// tick whose timer has fired already: stop must still end the ticking.
+func TestProgressStopsEvenWhenItsTickIsAlreadyQueued(t *testing.T) {
+	loop := newTestLoop(t)
+	run := &stagecli.Run{N: 200} // not on a terminal: Tick draws nothing
+	var stop func()
+	loop.CallLater(50*time.Millisecond, func() { stop() }) // due first: runs before the tick
+	stop = showProgress(loop.EventLoop, run)
+
+	loop.fireTimers(loop.now() + time.Hour) // both timers fire in one turn
+	loop.runReady()
+	assert.Empty(t, loop.timers, "no tick scheduled after stop")
+}
