@@ -13,7 +13,7 @@ import (
 	"github.com/loopfromscratch/loop/internal/trace"
 )
 
-func TestASleepNeverEndsEarlyAndIsNotRoundedToTheMillisecond(t *testing.T) {
+func TestASleepNeverEndsEarly(t *testing.T) {
 	tests := []struct {
 		name string
 		d    time.Duration
@@ -36,17 +36,11 @@ func TestASleepNeverEndsEarlyAndIsNotRoundedToTheMillisecond(t *testing.T) {
 				return 0, nil
 			})
 			require.NoError(t, loop.Run(), "Run")
-			late := 0
 			for _, d := range took {
 				assert.GreaterOrEqual(t, d, tc.d, "a sleep ended early")
-				if d >= tc.d.Truncate(time.Millisecond)+time.Millisecond+500*time.Microsecond {
-					late++
-				}
 			}
-			// Rounded up to whole milliseconds, every one of these sleeps
-			// would be at least half a millisecond late. Allow a few for a
-			// busy machine.
-			assert.Less(t, late, 10, "sleeps late by half a millisecond or more: %v", took)
+			// How late sleeps are is a matter of speed, so it is measured
+			// by the sleep benchmark (x-ideal), never asserted here.
 			assert.Equal(t, 20, count(loop.traceEvents(t), trace.TimerFire, nil), "timer_fire events")
 		})
 	}
