@@ -87,6 +87,8 @@ func parse(stage string, args []string, stderr io.Writer, extra []func(*flag.Fla
 		return o, fmt.Errorf("-n %d: need at least one request", o.N)
 	case o.FailEvery < 0:
 		return o, fmt.Errorf("-fail-every %d: cannot be negative", o.FailEvery)
+	case o.FailEvery > 0 && o.Addr != "":
+		return o, fmt.Errorf("-fail-every sets up the embedded slow server; with -addr, start that server with -fail-every instead")
 	case o.Delay < 0:
 		return o, fmt.Errorf("-delay %v: a delay cannot be negative", o.Delay)
 	}

@@ -99,6 +99,7 @@ func Contract(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 		{"refuses a stray argument", []string{"extra"}},
 		{"refuses an address that is not host:port", []string{"-addr", "nonsense"}},
 		{"refuses an unknown flag", []string{"-bogus"}},
+		{"refuses -fail-every for a server it did not start", []string{"-addr", "127.0.0.1:1", "-fail-every", "2"}},
 	}
 	for _, tc := range usage {
 		t.Run(tc.name, func(t *testing.T) {
