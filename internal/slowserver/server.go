@@ -25,12 +25,10 @@ type Server struct {
 	done      chan struct{} // closed by Close: every wait ends
 	wg        sync.WaitGroup
 
-	mu      sync.Mutex
-	conns   map[net.Conn]struct{} // open connections, closed by Close
-	closing bool
+	mu    sync.Mutex
+	conns map[net.Conn]struct{} // open connections, closed by Close
 
 	closeOnce sync.Once
-	closed    int // what Close returns
 }
 
 // Start validates cfg, listens on cfg.Addr and serves in background
@@ -79,10 +77,9 @@ func (s *Server) Close() int {
 		_ = s.ln.Close()
 		s.closeAllConns()
 		s.wg.Wait()
-		s.closed = int(s.abandoned.Load())
-		s.log.printf("shutdown: %d requests were in flight and abandoned", s.closed)
+		s.log.printf("shutdown: %d requests were in flight and abandoned", s.abandoned.Load())
 	})
-	return s.closed
+	return int(s.abandoned.Load()) // final: every goroutine that adds to it has ended
 }
 
 // acceptLoop hands each new connection to its own goroutine until the
@@ -127,10 +124,12 @@ func (s *Server) sleep(d time.Duration) bool {
 }
 
 // track records conn so Close can close it; it refuses once Close has begun.
+// Checking done under mu is enough: Close closes done before closeAllConns
+// takes mu, so a conn is either refused here or closed there.
 func (s *Server) track(conn net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing {
+	if s.isClosing() {
 		return false
 	}
 	s.conns[conn] = struct{}{}
@@ -146,11 +145,10 @@ func (s *Server) untrack(conn net.Conn) {
 }
 
 // closeAllConns closes every tracked connection, waking any goroutine
-// blocked reading one, and refuses new ones.
+// blocked reading one. It runs after done is closed, so track refuses new ones.
 func (s *Server) closeAllConns() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closing = true
 	for conn := range s.conns {
 		_ = conn.Close()
 	}
