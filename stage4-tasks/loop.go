@@ -11,6 +11,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -221,7 +222,7 @@ func (l *EventLoop) Close() error {
 	l.abandonLive()
 	l.reportUnretrieved()
 	l.closed = true
-	return l.closeWakeupAndSelector()
+	return errors.Join(l.wake.close(l.sel), l.sel.Close())
 }
 
 // cancelLive cancels every task still running and runs the loop while they
@@ -244,15 +245,6 @@ func (l *EventLoop) abandonLive() {
 	for _, id := range slices.Sorted(maps.Keys(l.live)) {
 		l.live[id].abandon()
 	}
-}
-
-func (l *EventLoop) closeWakeupAndSelector() error {
-	errW := l.wake.close(l.sel)
-	errS := l.sel.Close()
-	if errW != nil {
-		return errW
-	}
-	return errS
 }
 
 func (l *EventLoop) stderr() io.Writer {
