@@ -111,3 +111,35 @@ func TestBuildErrorIsReadable(t *testing.T) {
 	assert.Contains(t, be.Output, "main.go:5")
 	assert.Contains(t, be.Output, "syntax error")
 }
+
+func TestCancelledBuildLeavesNothingOutsideItsFolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	e, s := repoStage(t, "1")
+	t.Setenv("GOCACHE", t.TempDir()) // a cold cache: the build is still compiling when cancelled
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	built := make(chan error, 1)
+	go func() {
+		_, err := buildStage(ctx, e.Root, dir, s)
+		built <- err
+	}()
+	work := func() []string {
+		m, _ := filepath.Glob(filepath.Join(dir, "gotmp", "go-build*"))
+		return m
+	}
+	for deadline := time.Now().Add(time.Minute); len(work()) == 0; {
+		require.True(t, time.Now().Before(deadline), "go build never made its work folder in %s", dir)
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-built:
+		assert.ErrorIs(t, err, context.Canceled, "a cancelled build says so")
+	case <-time.After(time.Minute):
+		t.Fatal("the cancelled build did not return")
+	}
+	assert.NotEmpty(t, work(), "the killed go command's work folder is inside the build folder, removed with it")
+}

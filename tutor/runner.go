@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -36,11 +37,18 @@ func (e *buildError) Error() string {
 
 // buildStage compiles root/<stage> into dir and returns the binary's path.
 // The go command runs in its own process group so that cancelling ctx also
-// stops the compilers it started.
+// stops the compilers it started. A killed go command cannot remove its
+// work folder, so GOTMPDIR puts that folder inside dir, which the caller
+// removes.
 func buildStage(ctx context.Context, root, dir string, s stage) (string, error) {
 	bin := filepath.Join(dir, s.Dir)
+	work := filepath.Join(dir, "gotmp")
+	if err := os.MkdirAll(work, 0o700); err != nil {
+		return "", fmt.Errorf("cannot build %s: %w", s.Dir, err)
+	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./"+s.Dir)
 	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOTMPDIR="+work)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
