@@ -74,11 +74,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		fmt.Fprintf(stderr, "docs: stopping: %v\n", err)
-		return 1
+	err = srv.Shutdown(shutdown)
+	if err != nil {
+		_ = srv.Close() // cut the connections that did not finish in time
 	}
 	<-served // http.ErrServerClosed
+	if err != nil {
+		fmt.Fprintf(stderr, "docs: stopping: requests still running after 5s were cut off (%v)\n", err)
+		return 1
+	}
 	return 0
 }
 
