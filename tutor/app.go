@@ -106,11 +106,14 @@ func startTUI(e env, opts options, stderr io.Writer) int {
 	}
 	defer os.RemoveAll(binDir)
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	ps := &procs{}
-	// Runs after the program ends for any reason, a panic included: no
+	// Runs after the program ends for any reason, a panic included, and
+	// before binDir is removed: builds are cancelled and waited for, and no
 	// stage process outlives the tutor.
-	defer ps.StopAll()
+	defer func() {
+		cancel()
+		ps.StopAll()
+	}()
 
 	path, err := progressPath()
 	if err != nil {

@@ -78,9 +78,17 @@ func renderLessonCmd(book fs.FS, stage string, width int, style string) tea.Cmd 
 	}
 }
 
+// errExiting is why a build or a start asked for as the tutor quits does
+// not happen.
+var errExiting = errors.New("the tutor is exiting")
+
 // buildStageCmd compiles the stage, as the learner may have edited it.
-func buildStageCmd(ctx context.Context, run int, root, binDir string, s stage) tea.Cmd {
+func buildStageCmd(ctx context.Context, run int, root, binDir string, s stage, ps *procs) tea.Cmd {
 	return func() tea.Msg {
+		if !ps.begin() {
+			return buildFailedMsg{Run: run, Err: errExiting}
+		}
+		defer ps.end()
 		bin, err := buildStage(ctx, root, binDir, s)
 		if err != nil {
 			return buildFailedMsg{Run: run, Err: err}
@@ -93,11 +101,17 @@ func buildStageCmd(ctx context.Context, run int, root, binDir string, s stage) t
 // registers it so the tutor can stop it whatever happens.
 func startStageCmd(run int, bin, addr string, n int, ps *procs) tea.Cmd {
 	return func() tea.Msg {
+		if !ps.begin() {
+			return startFailedMsg{Run: run, Err: errExiting}
+		}
+		defer ps.end()
 		p, err := startStage(bin, addr, n)
 		if err != nil {
 			return startFailedMsg{Run: run, Err: err}
 		}
-		ps.add(p)
+		if !ps.add(p) {
+			return startFailedMsg{Run: run, Err: errExiting}
+		}
 		return stageStartedMsg{Run: run, Proc: p, At: time.Now()}
 	}
 }
@@ -116,10 +130,12 @@ func readEventsCmd(run int, p *stageProc, ps *procs) tea.Cmd {
 	}
 }
 
-// stopStageCmd kills a running stage's process group and waits for it.
-func stopStageCmd(run int, p *stageProc) tea.Cmd {
+// stopStageCmd kills a running stage's process group, waits for it and
+// forgets it.
+func stopStageCmd(run int, p *stageProc, ps *procs) tea.Cmd {
 	return func() tea.Msg {
 		p.Stop()
+		ps.remove(p)
 		return stageStoppedMsg{Run: run}
 	}
 }

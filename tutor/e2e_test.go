@@ -143,3 +143,37 @@ func TestCancelledBuildLeavesNothingOutsideItsFolder(t *testing.T) {
 	}
 	assert.NotEmpty(t, work(), "the killed go command's work folder is inside the build folder, removed with it")
 }
+
+// sleeper writes a stand-in stage binary that ignores its flags and sleeps.
+func sleeper(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "sleeper")
+	require.NoError(t, os.WriteFile(bin, []byte("#!/bin/sh\nexec sleep 60\n"), 0o755))
+	return bin
+}
+
+func TestProcs(t *testing.T) {
+	t.Run("a stage started while the tutor exits is stopped at once", func(t *testing.T) {
+		ps := &procs{}
+		ps.StopAll()
+		msg := startStageCmd(1, sleeper(t), "127.0.0.1:1", 1, ps)()
+		failed, ok := msg.(startFailedMsg)
+		require.True(t, ok, "start after StopAll: got %T", msg)
+		assert.ErrorIs(t, failed.Err, errExiting)
+		assert.False(t, ps.begin(), "nothing new begins after StopAll")
+	})
+	t.Run("StopAll stops a registered stage and its group", func(t *testing.T) {
+		ps := &procs{}
+		msg := startStageCmd(1, sleeper(t), "127.0.0.1:1", 1, ps)()
+		started, ok := msg.(stageStartedMsg)
+		require.True(t, ok, "start: got %v", msg)
+		ps.StopAll()
+		assert.ErrorIs(t, syscall.Kill(-started.Proc.cmd.Process.Pid, 0), syscall.ESRCH, "no process of the group is left")
+	})
+	t.Run("a stopped stage is forgotten", func(t *testing.T) {
+		ps := &procs{}
+		started := startStageCmd(1, sleeper(t), "127.0.0.1:1", 1, ps)().(stageStartedMsg)
+		stopStageCmd(1, started.Proc, ps)()
+		assert.Empty(t, ps.set)
+	})
+}

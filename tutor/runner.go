@@ -189,19 +189,47 @@ func (p *stageProc) Stop() {
 }
 
 // procs remembers the stage processes that may be running, so the tutor can
-// stop them all when it exits for any reason (quit, Ctrl-C, a panic).
+// stop them all when it exits for any reason (quit, Ctrl-C, a panic). Bubble
+// Tea does not wait for commands still running when the program ends, so
+// builds and starts register too: StopAll waits for them, and a stage that
+// starts after StopAll is stopped at once.
 type procs struct {
-	mu  sync.Mutex
-	set map[*stageProc]bool
+	mu      sync.Mutex
+	set     map[*stageProc]bool
+	closed  bool           // StopAll has run: nothing new may start
+	pending sync.WaitGroup // builds and starts under way
 }
 
-func (ps *procs) add(p *stageProc) {
+// begin registers a build or a start about to happen; it is false once
+// StopAll has run. Every true begin is followed by one end.
+func (ps *procs) begin() bool {
 	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.closed {
+		return false
+	}
+	ps.pending.Add(1)
+	return true
+}
+
+// end says a build or a start is over.
+func (ps *procs) end() { ps.pending.Done() }
+
+// add registers a started process. After StopAll it stops p instead and
+// returns false.
+func (ps *procs) add(p *stageProc) bool {
+	ps.mu.Lock()
+	if ps.closed {
+		ps.mu.Unlock()
+		p.Stop()
+		return false
+	}
 	defer ps.mu.Unlock()
 	if ps.set == nil {
 		ps.set = map[*stageProc]bool{}
 	}
 	ps.set[p] = true
+	return true
 }
 
 func (ps *procs) remove(p *stageProc) {
@@ -210,9 +238,12 @@ func (ps *procs) remove(p *stageProc) {
 	delete(ps.set, p)
 }
 
-// StopAll stops every process still registered.
+// StopAll stops every process still registered, waits for the builds and
+// starts under way, and refuses any new one. Cancel the builds' context
+// first, or it waits for them to finish.
 func (ps *procs) StopAll() {
 	ps.mu.Lock()
+	ps.closed = true
 	list := make([]*stageProc, 0, len(ps.set))
 	for p := range ps.set {
 		list = append(list, p)
@@ -222,4 +253,5 @@ func (ps *procs) StopAll() {
 	for _, p := range list {
 		p.Stop()
 	}
+	ps.pending.Wait()
 }

@@ -117,7 +117,7 @@ func (m model) keyPressed(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // other process as well.
 func (m model) quit() (tea.Model, tea.Cmd) {
 	if m.run.proc != nil && !m.run.state.over() {
-		return m, tea.Sequence(stopStageCmd(m.run.id, m.run.proc), tea.Quit)
+		return m, tea.Sequence(stopStageCmd(m.run.id, m.run.proc, m.cfg.Procs), tea.Quit)
 	}
 	return m, tea.Quit
 }
@@ -157,14 +157,14 @@ func (m model) startRun(i int) (tea.Model, tea.Cmd) {
 	}
 	var stop tea.Cmd
 	if m.run.proc != nil && !m.run.state.over() {
-		stop = stopStageCmd(m.run.id, m.run.proc)
+		stop = stopStageCmd(m.run.id, m.run.proc, m.cfg.Procs)
 	}
 	m.runs++
 	s := m.cfg.Env.Stages[i]
 	m.run = newRun(m.runs, s, i)
 	m.active = screenRun
 	m.home.cursor = i
-	return m, tea.Batch(stop, m.run.spinner.Tick, buildStageCmd(m.cfg.Ctx, m.run.id, m.cfg.Env.Root, m.cfg.BinDir, s))
+	return m, tea.Batch(stop, m.run.spinner.Tick, buildStageCmd(m.cfg.Ctx, m.run.id, m.cfg.Env.Root, m.cfg.BinDir, s, m.cfg.Procs))
 }
 
 func (m model) stageBuilt(msg stageBuiltMsg) (tea.Model, tea.Cmd) {
@@ -193,7 +193,7 @@ func (m model) runFailed(run int, state runState, err error) (tea.Model, tea.Cmd
 func (m model) stageStarted(msg stageStartedMsg) (tea.Model, tea.Cmd) {
 	if msg.Run != m.run.id || m.run.state != runBuilding {
 		// A run the learner left or cancelled while it was building.
-		return m, stopStageCmd(msg.Run, msg.Proc)
+		return m, stopStageCmd(msg.Run, msg.Proc, m.cfg.Procs)
 	}
 	m.run.state, m.run.proc, m.run.started = runRunning, msg.Proc, msg.At
 	return m, tea.Batch(readEventsCmd(m.run.id, msg.Proc, m.cfg.Procs), tickCmd(m.run.id))
@@ -235,7 +235,7 @@ func (m model) cancelRun() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.run.state = runCancelling
-	return m, stopStageCmd(m.run.id, m.run.proc)
+	return m, stopStageCmd(m.run.id, m.run.proc, m.cfg.Procs)
 }
 
 func (m model) ticked(msg tickedMsg) (tea.Model, tea.Cmd) {
