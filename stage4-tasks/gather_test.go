@@ -109,13 +109,18 @@ func TestAsCompletedStopsWhenItsTaskIsCancelled(t *testing.T) {
 	loop := newTestLoop(t)
 	tasks := []*Task[int]{sleeper(loop, "a", 10*time.Millisecond, 1, nil), sleeper(loop, "b", 50*time.Millisecond, 2, nil)}
 	var got []error
-	reader := NewTask(loop.EventLoop, "reader", func(y Yield) (int, error) {
+	var reader *Task[int]
+	reader = NewTask(loop.EventLoop, "reader", func(y Yield) (int, error) {
 		for _, err := range AsCompleted(y, loop.EventLoop, tasks...) {
 			got = append(got, err)
+			if err == nil {
+				// Queued now, so it runs while the reader waits for the
+				// next task, before b can finish, however slow the machine.
+				loop.CallSoon(func() { reader.Cancel() })
+			}
 		}
 		return 0, nil
 	})
-	loop.CallLater(25*time.Millisecond, func() { reader.Cancel() })
 	require.NoError(t, loop.Run(), "Run")
 	assert.Equal(t, []error{nil, ErrCancelled}, got, "one task, then the cancellation")
 	assert.False(t, tasks[1].Cancelled(), "the tasks themselves run on")
