@@ -164,24 +164,19 @@ func TestWaitForClosesTheSocketsOfTheRequestsItTimesOut(t *testing.T) {
 	loop := newTestLoop(t)
 	before := stagetest.OpenFDs(t)
 	var errs []error
+	openAtEnd := -1
 	for req := 1; req <= 5; req++ {
 		NewTask(loop.EventLoop, "waiter", func(y Yield) (string, error) {
 			v, err := WaitFor(y, 100*time.Millisecond, requestTask(loop, server, req))
 			errs = append(errs, err)
+			if len(errs) == 5 {
+				// The moment the last WaitFor returns: every socket,
+				// its own request's included, must be closed already.
+				openAtEnd = len(loop.watches)
+			}
 			return v, nil
 		})
 	}
-	// At the moment the last WaitFor returns, every socket is closed already.
-	var openAtEnd int
-	NewTask(loop.EventLoop, "counter", func(y Yield) (int, error) {
-		for len(errs) < 5 {
-			if _, err := Await(y, loop.Sleep(5*time.Millisecond)); err != nil {
-				return 0, err
-			}
-		}
-		openAtEnd = len(loop.watches)
-		return 0, nil
-	})
 	require.NoError(t, loop.Run(), "Run")
 	assert.Len(t, errs, 5)
 	for _, err := range errs {
