@@ -178,11 +178,10 @@ func (r runModel) bodyLines(width int) []string {
 	switch r.state {
 	case runBuilding:
 		return []string{"", dimStyle.Render("go build ./" + r.stage.Dir + " (the stage as it is on disk, with your edits)")}
-	case runBuildFailed, runStartFailed:
-		lines = append(lines, "", errorStyle.Render(fmt.Sprintf("%s %s. The compiler says:", r.stage.Dir, r.state)), "")
-		box := errorBox.Width(max(width-4, 20)).Render(r.failure)
-		lines = append(lines, strings.Split(box, "\n")...)
-		return append(lines, "", dimStyle.Render("Fix it in your editor, then press r to build and run again."))
+	case runBuildFailed:
+		return failureLines("go build ./"+r.stage.Dir+" failed:", r.failure, "Fix it in your editor, then press r to build and run again.", width)
+	case runStartFailed:
+		return failureLines("./"+r.stage.Dir+" was built but could not start:", r.failure, "Press r to build and run it again.", width)
 	}
 
 	paneW := 0
@@ -230,6 +229,15 @@ func (r runModel) bodyLines(width int) []string {
 		lines = append(lines, "", dimStyle.Render("r runs it again · c compares your runs · l opens the lesson"))
 	}
 	return lines
+}
+
+// failureLines shows why a run did not get going: what failed, the
+// message in a box, and what to do next.
+func failureLines(what, message, next string, width int) []string {
+	lines := []string{"", errorStyle.Render(what), ""}
+	box := errorBox.Width(max(width-4, 20)).Render(message)
+	lines = append(lines, strings.Split(box, "\n")...)
+	return append(lines, "", dimStyle.Render(next))
 }
 
 // logPane is the loop's own events, the latest at the bottom.

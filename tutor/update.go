@@ -5,6 +5,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -220,6 +222,9 @@ func (m model) stageExited(msg stageExitedMsg) (tea.Model, tea.Cmd) {
 		state = runCancelled
 	}
 	m.run = m.run.finish(state, msg.Code)
+	if msg.Err != nil {
+		m.notice = fmt.Sprintf("%s: cannot tell how it exited: %v", m.run.stage.Dir, msg.Err)
+	}
 	if state != runFinished || m.run.expl == nil || !m.run.expl.Finished {
 		return m, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stretchr/testify/assert"
@@ -177,6 +178,15 @@ func TestUpdateRun(t *testing.T) {
 		assert.Equal(t, runBuildFailed, m.run.state)
 		assert.Contains(t, m.View(), "syntax error: unexpected }")
 	})
+	t.Run("a binary that will not start says so, not that it does not compile", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		m, _ = update(t, m, startFailedMsg{Run: m.run.id, Err: errors.New("fork/exec ./stage1-callbacks: permission denied")})
+		assert.Equal(t, runStartFailed, m.run.state)
+		view := m.View()
+		assert.Contains(t, view, "could not start")
+		assert.Contains(t, view, "permission denied")
+		assert.NotContains(t, view, "Fix it in your editor")
+	})
 	t.Run("messages of an older run are ignored", func(t *testing.T) {
 		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
 		m, _ = update(t, m, runChosenMsg{Stage: 0})
@@ -207,7 +217,17 @@ func TestUpdateRun(t *testing.T) {
 	t.Run("ticks move the clock only while running", func(t *testing.T) {
 		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
 		_, cmd := update(t, m, tickedMsg{Run: m.run.id})
-		assert.Nil(t, cmd)
+		assert.Nil(t, cmd, "no tick while building")
+		m.run.state, m.run.started = runRunning, time.Unix(100, 0)
+		m, cmd = update(t, m, tickedMsg{Run: m.run.id, At: time.Unix(101, 500e6)})
+		assert.NotNil(t, cmd, "the next tick while running")
+		assert.Equal(t, int64(1_500_000), m.run.clockUS, "the clock is the time since the stage started")
+	})
+	t.Run("an exit that cannot be read is a notice", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		m.run.state = runRunning
+		m, _ = update(t, m, stageExitedMsg{Run: m.run.id, Err: errors.New("wait: no child processes")})
+		assert.Contains(t, m.View(), "stage1-callbacks: cannot tell how it exited: wait: no child processes")
 	})
 	t.Run("raw stderr lines (a panic) are shown", func(t *testing.T) {
 		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
