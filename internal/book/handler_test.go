@@ -3,6 +3,7 @@ package book
 import (
 	"bytes"
 	"context"
+	"html/template"
 	"io"
 	"net"
 	"net/http"
@@ -65,7 +66,7 @@ func TestHandlerServesTheBook(t *testing.T) {
 			status      int
 			contentType string
 			contains    []string
-		}{name: "serves " + c.File, path: "/" + c.URL(), status: 200, contentType: "text/html", contains: []string{"<title>" + htmlEscape(c.Title)}})
+		}{name: "serves " + c.File, path: "/" + c.URL(), status: 200, contentType: "text/html", contains: []string{"<title>" + template.HTMLEscapeString(c.Title)}})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,27 +80,6 @@ func TestHandlerServesTheBook(t *testing.T) {
 			}
 		})
 	}
-}
-
-func htmlEscape(s string) string {
-	var buf bytes.Buffer
-	for _, r := range s {
-		switch r {
-		case '&':
-			buf.WriteString("&amp;")
-		case '<':
-			buf.WriteString("&lt;")
-		case '>':
-			buf.WriteString("&gt;")
-		case '\'':
-			buf.WriteString("&#39;")
-		case '"':
-			buf.WriteString("&#34;")
-		default:
-			buf.WriteRune(r)
-		}
-	}
-	return buf.String()
 }
 
 // resourceURL finds the URLs a page makes the browser fetch by itself.
