@@ -80,7 +80,6 @@ func TestEveryChapterRenders(t *testing.T) {
 
 func TestEveryLinkResolves(t *testing.T) {
 	b := loadBook(t)
-	pending := map[string]bool{}
 	for _, c := range b.All() {
 		for _, l := range b.Links(c) {
 			t.Run(l.String()+" resolves", func(t *testing.T) {
@@ -94,7 +93,6 @@ func TestEveryLinkResolves(t *testing.T) {
 				}
 				file, _ := splitFragment(l.Dest)
 				if who, ok := notYetWritten[file]; ok {
-					pending[file] = true
 					t.Logf("%s: not there yet (%s); shown as plain text until it is", l, who)
 					return
 				}
