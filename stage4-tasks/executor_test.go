@@ -43,24 +43,31 @@ func TestRunInExecutor(t *testing.T) {
 
 func TestTheLoopStaysResponsiveWhileBlockingWorkRunsInTheExecutor(t *testing.T) {
 	loop := newTestLoop(t)
+	const want = 5
+	ticked := make(chan struct{}) // closed by the loop's fifth tick
 	ticks := 0
 	var tick func()
 	tick = func() {
-		ticks++
-		if loop.external > 0 {
-			loop.CallLater(10*time.Millisecond, tick)
+		if ticks++; ticks == want {
+			close(ticked)
+			return
 		}
+		loop.CallLater(time.Millisecond, tick)
 	}
-	NewTask(loop.EventLoop, "offloads", func(y Yield) (string, error) {
-		f := RunInExecutor(loop.EventLoop, "sleep 200ms", func() (string, error) {
-			time.Sleep(200 * time.Millisecond)
-			return "done", nil
-		})
-		loop.CallSoon(tick)
-		return Await(y, f)
+	f := RunInExecutor(loop.EventLoop, "blocks until the loop ticked", func() (struct{}, error) {
+		// Blocks until the loop has ticked five times: it can only
+		// return if the loop kept running timers meanwhile.
+		select {
+		case <-ticked:
+			return struct{}{}, nil
+		case <-time.After(10 * time.Second): // a hang guard, not a timing
+			return struct{}{}, errors.New("the loop did not tick while the blocking call ran")
+		}
 	})
+	loop.CallSoon(tick)
 	require.NoError(t, loop.Run(), "Run")
-	assert.Greater(t, ticks, 5, "timers kept firing while the blocking call ran (10ms apart over 200ms)")
+	_, err := f.Result()
+	assert.NoError(t, err, "timers fired while the blocking call ran")
 }
 
 func TestARunInExecutorFutureCancelledDropsTheLateResult(t *testing.T) {
