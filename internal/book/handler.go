@@ -73,9 +73,17 @@ func NewHandler(fsys fs.FS) (http.Handler, error) {
 	return mux, nil
 }
 
+// headers sets the Content-Type and the security headers every response
+// of the book carries.
 func headers(w http.ResponseWriter, contentType string) {
+	w.Header().Set("Content-Type", contentType)
+	securityHeaders(w)
+}
+
+// securityHeaders keeps the browser from loading anything from elsewhere,
+// guessing content types or sending a referrer.
+func securityHeaders(w http.ResponseWriter) {
 	h := w.Header()
-	h.Set("Content-Type", contentType)
 	h.Set("Content-Security-Policy", securityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
@@ -100,9 +108,7 @@ func noDirListing(next http.Handler) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		h := w.Header()
-		h.Set("Content-Security-Policy", securityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
+		securityHeaders(w) // the file server sets the Content-Type
 		next.ServeHTTP(w, r)
 	})
 }
