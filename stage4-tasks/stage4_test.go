@@ -59,18 +59,6 @@ func TestEachRequestIsATaskThatSuspendsAtEachAwait(t *testing.T) {
 	}
 }
 
-func TestTheDebugFlagIsAccepted(t *testing.T) {
-	var opts stageOptions
-	res := stagecli.Main(stage, []string{"-debug", "-n", "2", "-delay", "50ms"}, &discard{}, &discard{},
-		func(run *stagecli.Run) error { return opts.fetchAll(run) }, opts.flags)
-	assert.Equal(t, stagecli.ExitOK, res, "exit code")
-	assert.True(t, opts.debug, "-debug sets debug mode")
-}
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
-
 func TestALongRunEndsWithItsLastAnswerNotAtTheNextProgressTick(t *testing.T) {
 	srv := stagetest.StartServer(t, slowserver.Config{Delay: 250 * time.Millisecond})
 	res := stagetest.Run(t, stage, fetchAll, "-addr", srv.Addr(), "-n", "150")
