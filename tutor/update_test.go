@@ -227,7 +227,8 @@ func TestUpdateRun(t *testing.T) {
 		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
 		m.run.state = runRunning
 		m, _ = update(t, m, stageExitedMsg{Run: m.run.id, Err: errors.New("wait: no child processes")})
-		assert.Contains(t, m.View(), "stage1-callbacks: cannot tell how it exited: wait: no child processes")
+		assert.Equal(t, "stage1-callbacks: cannot tell how it exited: wait: no child processes", m.notice)
+		assert.Contains(t, m.View(), "stage1-callbacks: cannot tell how", "the notice is in the header")
 	})
 	t.Run("raw stderr lines (a panic) are shown", func(t *testing.T) {
 		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,11 +22,26 @@ import (
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
+// run is the whole command. It returns the exit code: 0 when every excerpt
+// matches (or -w rewrote them all), 1 for stale excerpts or a failure, 2 for
+// bad arguments.
 func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("excerpts", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags.SetOutput(io.Discard) // errors are printed below, on one line
 	write := flags.Bool("w", false, "rewrite stale excerpts in docs/*.md from the stage sources")
-	if err := flags.Parse(args); err != nil {
+	err := flags.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stdout, "usage: go run ./internal/book/cmd/excerpts [-w]")
+		fmt.Fprintln(stdout, "Checks that the code quoted in docs/*.md equals its //docs:begin … //docs:end region.")
+		flags.SetOutput(stdout)
+		flags.PrintDefaults()
+		return 0
+	}
+	if err == nil && flags.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q", flags.Arg(0))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "excerpts: %v (see -h)\n", err)
 		return 2
 	}
 	root, err := book.RepoRoot(".")
@@ -52,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// rewrite is run -w: it rewrites every chapter with a stale excerpt and
+// returns 1 if any chapter could not be brought up to date.
 func rewrite(root string, stdout, stderr io.Writer) int {
 	chapters, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
 	if err != nil {
