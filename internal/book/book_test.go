@@ -1,3 +1,6 @@
+// This file specifies the book itself: its reading order, that every
+// chapter renders, every link resolves and every excerpt matches its source.
+
 package book
 
 import (

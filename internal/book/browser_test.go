@@ -1,3 +1,7 @@
+// This file checks the book in a real browser: headless chromium loads the
+// served pages and the test reads the DOM it built. It skips without
+// chromium, except under CI.
+
 package book
 
 import (

@@ -1,3 +1,7 @@
+// This file holds the excerpt check: finding the quoted blocks in a chapter,
+// reading the //docs:begin … //docs:end region they quote, and comparing or
+// rewriting them.
+
 package book
 
 import (
@@ -194,6 +198,7 @@ type ExcerptProblem struct {
 	Err error
 }
 
+// String is the problem in one line, starting with the chapter and line.
 func (p ExcerptProblem) String() string {
 	if p.Err != nil {
 		return fmt.Sprintf("%s:%d quotes %s region %s: %v", p.Chapter, p.Line, p.File, p.Region, p.Err)

@@ -1,3 +1,7 @@
+// This file holds the web site: every page rendered once into the layout,
+// the routes that serve them, and the headers that keep the browser from
+// fetching anything from elsewhere.
+
 package book
 
 import (

@@ -1,3 +1,6 @@
+// This file specifies the web site and `tutor docs`: what each address
+// serves, that no page fetches from outside, and how links are rewritten.
+
 package book
 
 import (

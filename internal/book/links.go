@@ -1,3 +1,6 @@
+// This file holds the link check: which links and images of a chapter point
+// into the repository, and why one of them does not resolve.
+
 package book
 
 import (
@@ -20,6 +23,7 @@ type Link struct {
 	Image   bool
 }
 
+// String is the link as a checker reports it: "file.md:12: link \"dest\"".
 func (l Link) String() string {
 	kind := "link"
 	if l.Image {

@@ -1,3 +1,6 @@
+// This file holds `tutor docs`: flags, serving the book on a loopback
+// address, and a clean stop on Ctrl-C.
+
 package book
 
 import (

@@ -1,3 +1,7 @@
+// This file holds Markdown to HTML: the one goldmark configuration, heading
+// ids spelled as GitHub spells them, chroma for code, and the book's own
+// renderers for links and images.
+
 package book
 
 import (
