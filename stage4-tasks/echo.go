@@ -54,11 +54,7 @@ func boundAddr(fd int) (*unix.SockaddrInet4, error) {
 // tasks are cancelled with it, and lfd is left for the caller to close.
 func Serve(y Yield, loop *EventLoop, lfd int, handle func(y Yield, fd int) error) error {
 	conns := make(map[int]*Task[struct{}]) // live connection tasks, by fd
-	defer func() {
-		for _, t := range conns {
-			t.Cancel()
-		}
-	}()
+	defer stopConns(loop, conns)
 	for {
 		if _, err := Await(y, loop.Readable(lfd)); err != nil {
 			return err
@@ -80,6 +76,18 @@ func Serve(y Yield, loop *EventLoop, lfd int, handle func(y Yield, fd int) error
 				fmt.Fprintf(loop.stderr(), "%v: %v\n", t, err)
 			}
 		})
+	}
+}
+
+// stopConns cancels the connections' tasks. A task cancelled before its
+// first step never runs its coroutine, so handle never got the fd: it is
+// closed here instead.
+func stopConns(loop *EventLoop, conns map[int]*Task[struct{}]) {
+	for fd, t := range conns {
+		t.Cancel()
+		if !t.started() {
+			closeSocket(loop, fd, 0)
+		}
 	}
 }
 

@@ -87,3 +87,32 @@ func echoClient(addr *unix.SockaddrInet4, msg string) string {
 		}
 	}
 }
+
+// A connection accepted just before the loop closes gets a task that is
+// cancelled before its first step, so its handler never runs: Serve must
+// close the fd itself.
+func TestAConnectionCancelledBeforeItsHandlerRanIsClosed(t *testing.T) {
+	before := stagetest.OpenFDs(t)
+	loop := newTestLoop(t)
+	lfd, err := listen(&unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}})
+	require.NoError(t, err, "listen")
+	addr, err := boundAddr(lfd)
+	require.NoError(t, err, "boundAddr")
+	handled := false
+	NewTask(loop.EventLoop, "echo server", func(y Yield) (struct{}, error) {
+		return struct{}{}, Serve(y, loop.EventLoop, lfd, func(y Yield, fd int) error {
+			handled = true
+			return echo(y, loop.EventLoop, fd)
+		})
+	})
+	client, err := net.DialTCP("tcp4", nil, &net.TCPAddr{IP: addr.Addr[:], Port: addr.Port})
+	require.NoError(t, err, "dial")
+	for len(loop.live) < 2 { // the server's task and the connection's
+		require.NoError(t, loop.runOnce(), "a turn of the loop")
+	}
+	require.NoError(t, loop.Close(), "Close, with the connection's first step still queued")
+	assert.False(t, handled, "the handler never ran")
+	assert.NoError(t, client.Close(), "closing the client")
+	assert.NoError(t, unix.Close(lfd), "closing the listener")
+	assert.Equal(t, before, stagetest.WaitForFDs(t, before), "open fds: the accepted connection was closed")
+}

@@ -131,6 +131,10 @@ func newTask[T any](loop *EventLoop, req int, name string, co Coroutine[T]) *Tas
 // String names the task: "task 3 (request 3)".
 func (t *Task[T]) String() string { return t.core.String() }
 
+// started reports whether the coroutine has begun to run. A task cancelled
+// before its first step never starts.
+func (t *Task[T]) started() bool { return t.core.next != nil }
+
 //docs:begin Step
 
 // Step resumes the coroutine and lets it run until it awaits a future that
