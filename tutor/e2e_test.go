@@ -39,7 +39,7 @@ func TestRunOneEndToEnd(t *testing.T) {
 	require.Equal(t, exitOK, code, "tutor run 1: stdout:\n%s\nstderr:\n%s", out, stderr.String())
 	assert.Contains(t, out, "10 requests, all answered")
 	assert.Contains(t, out, "Order answered:")
-	assert.Contains(t, out, "  10 |>")
+	assert.Regexp(t, `(?m)^  10 \|\.*>-+\*  \d+\.\d\ds$`, out, "row 10 drawn: connecting (if it lasted a column), sent, waiting, answered")
 	assert.NotContains(t, out, "\x1b", "no escape codes in plain output")
 	b, err := os.ReadFile(svg)
 	require.NoError(t, err, "the -svg file")
