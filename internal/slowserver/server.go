@@ -88,7 +88,8 @@ func (s *Server) Close() int {
 func (s *Server) acceptLoop() {
 	defer s.wg.Done()
 	var pause time.Duration
-	for id := int64(1); ; id++ {
+	var id int64 // of the last connection accepted
+	for {
 		conn, err := s.ln.Accept()
 		if errors.Is(err, net.ErrClosed) {
 			return
@@ -106,6 +107,7 @@ func (s *Server) acceptLoop() {
 			_ = conn.Close()
 			return
 		}
+		id++
 		s.wg.Add(1)
 		go s.serve(conn, id)
 	}
