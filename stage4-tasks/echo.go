@@ -71,7 +71,9 @@ func Serve(y Yield, loop *EventLoop, lfd int, handle func(y Yield, fd int) error
 		})
 		conns[fd] = t
 		t.AddDoneCallback(func() {
-			delete(conns, fd)
+			if conns[fd] == t { // else fd was closed and a newer connection has its number
+				delete(conns, fd)
+			}
 			if _, err := t.Result(); err != nil && !errors.Is(err, ErrCancelled) {
 				fmt.Fprintf(loop.stderr(), "%v: %v\n", t, err)
 			}
