@@ -45,7 +45,8 @@
 //
 //	go run ./tutor docs [-addr host:port]
 //
-// serves the lessons in a browser.
+// serves the lessons in a browser, on 127.0.0.1:6060 unless -addr says
+// otherwise.
 //
 // The code: messages.go, commands.go (all I/O), update.go and view.go are
 // the Elm architecture's four parts; home.go, lesson.go, run.go and

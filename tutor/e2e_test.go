@@ -1,3 +1,7 @@
+// These tests build and run real stages of the repository: the run
+// subcommand end to end, the command line, stopping a stage and its process
+// group, readable build errors, and what the tutor cleans up.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// These tests check the explanation and the timeline against recorded
+// traces in testdata, recomputing each number the simple way.
+
 package main
 
 import (

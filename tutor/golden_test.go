@@ -1,3 +1,6 @@
+// These tests compare whole frames of the TUI with golden files in
+// testdata, at fixed sizes with the colour profile pinned.
+
 package main
 
 import (

@@ -45,7 +45,10 @@ type keyMap struct {
 	full  [][]key.Binding
 }
 
-func (k keyMap) ShortHelp() []key.Binding  { return k.short }
+// ShortHelp is the help line.
+func (k keyMap) ShortHelp() []key.Binding { return k.short }
+
+// FullHelp is the help shown by ?.
 func (k keyMap) FullHelp() [][]key.Binding { return k.full }
 
 // scrollKeys are the movement keys of the scrolling screens.

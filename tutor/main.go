@@ -26,8 +26,8 @@ Usage:
   go run ./tutor run STAGE [-delay 5s] [-n 10] [-svg FILE]
         build and run one stage against the embedded slow server, print its
         timeline and the explanation as plain text (STAGE: 1, 2, … or the folder name)
-  go run ./tutor docs [-addr 127.0.0.1:6060]
-        serve the lessons in a browser
+  go run ./tutor docs [-addr host:port]
+        serve the lessons in a browser (on 127.0.0.1:6060 unless -addr says otherwise)
 
 Flags:
 `

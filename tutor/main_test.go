@@ -1,3 +1,6 @@
+// TestMain keeps the tests away from the learner's progress file, pins the
+// colour profile for the golden files, and checks no goroutine leaks.
+
 package main
 
 import (

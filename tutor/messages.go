@@ -20,6 +20,7 @@ type progressLoadedMsg struct {
 // works on without it and shows the reason.
 type progressFailedMsg struct{ Err error }
 
+// Error says what went wrong with the progress file.
 func (m progressFailedMsg) Error() string { return "progress: " + m.Err.Error() }
 
 // progressSavedMsg says the progress file was written.
@@ -52,6 +53,7 @@ type lessonFailedMsg struct {
 	Err   error
 }
 
+// Error says why the chapter cannot be shown.
 func (m lessonFailedMsg) Error() string { return m.Err.Error() }
 
 // stageBuiltMsg says go build succeeded for run Run.
@@ -67,6 +69,7 @@ type buildFailedMsg struct {
 	Err error
 }
 
+// Error is the build's failure.
 func (m buildFailedMsg) Error() string { return m.Err.Error() }
 
 // stageStartedMsg says the stage binary of run Run is running.
@@ -82,6 +85,7 @@ type startFailedMsg struct {
 	Err error
 }
 
+// Error is why the binary did not start.
 func (m startFailedMsg) Error() string { return m.Err.Error() }
 
 // eventsReadMsg carries the trace events and raw lines read from a running

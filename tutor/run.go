@@ -32,6 +32,7 @@ const (
 	runStartFailed                 // the binary would not start
 )
 
+// String is the state as the run screen names it.
 func (s runState) String() string {
 	return [...]string{"building", "running", "stopping", "finished", "cancelled", "does not build", "did not start"}[s]
 }

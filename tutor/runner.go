@@ -31,6 +31,7 @@ type buildError struct {
 	Output string
 }
 
+// Error names the stage and quotes go build.
 func (e *buildError) Error() string {
 	return fmt.Sprintf("%s does not build:\n%s", e.Stage, e.Output)
 }

@@ -90,15 +90,13 @@ func writeSVG(w io.Writer, tl *timeline, title string) error {
 				colour = svgFailed
 			}
 			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%d" r="4" fill="%s"><title>req %d %s at %s</title></circle>`+"\n",
-				x(r.End), y+2+svgBarH/2, colour, r.ID, phaseOf(r), us(r.End))
+				x(r.End), y+2+svgBarH/2, colour, r.ID, r.Phase(), us(r.End))
 		}
 	}
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
-func phaseOf(r row) string { return r.Phase().String() }
 
 // tickStep picks 1, 2 or 5 × 10^k seconds so the axis has about 5–10 ticks.
 func tickStep(span float64) float64 {

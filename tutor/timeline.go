@@ -27,6 +27,7 @@ const (
 	phaseFailed                  // an error ended it
 )
 
+// String is the phase as a row's label says it.
 func (p phase) String() string {
 	switch p {
 	case phaseConnecting:

@@ -1,3 +1,6 @@
+// These tests drive Update directly, message by message, and read the
+// resulting model and View.
+
 package main
 
 import (
