@@ -214,7 +214,7 @@ func demoEcho(d *demoRun) error {
 		return struct{}{}, Serve(y, d.loop, lfd, func(y Yield, fd int) error { return echo(y, d.loop, fd) })
 	})
 	clients := d.startEach(" (echo client)", func(y Yield, req int) (string, error) {
-		return echoRequest(y, d.loop, d, addr, req)
+		return echoRequest(y, d, addr, req)
 	})
 	NewTask(d.loop, "stopper", func(y Yield) (int, error) {
 		for _, c := range clients {
@@ -230,7 +230,8 @@ func demoEcho(d *demoRun) error {
 
 // echoRequest sends "Request req" and a newline to the echo server at
 // addr and reads the line back.
-func echoRequest(y Yield, loop *EventLoop, d *demoRun, addr *unix.SockaddrInet4, req int) (string, error) {
+func echoRequest(y Yield, d *demoRun, addr *unix.SockaddrInet4, req int) (string, error) {
+	loop := d.loop
 	fd, err := openSocket(d.run.Trace, req)
 	if err != nil {
 		return "", err
