@@ -91,6 +91,12 @@ func TestRunReportsATakenPort(t *testing.T) {
 func TestRunServesUntilASignal(t *testing.T) {
 	var stdout, stderr syncBuffer
 	signals := make(chan os.Signal, 1)
+	defer func() { // stops the server on a failure path too
+		select {
+		case signals <- syscall.SIGTERM:
+		default:
+		}
+	}()
 	exit := make(chan int, 1)
 	go func() {
 		exit <- run([]string{"-addr", "127.0.0.1:0", "-delay", "200ms"}, &stdout, &stderr, signals)
