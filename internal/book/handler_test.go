@@ -177,6 +177,7 @@ func (b *syncBuffer) String() string {
 func TestMainCommand(t *testing.T) {
 	t.Run("serves the book on the address it prints and stops cleanly when asked", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel() // stops the server on a failure path too
 		var stdout, stderr syncBuffer
 		code := make(chan int, 1)
 		go func() { code <- run(ctx, []string{"-addr", "127.0.0.1:0"}, &stdout, &stderr) }()
