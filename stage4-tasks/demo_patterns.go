@@ -223,8 +223,18 @@ func demoEcho(d *demoRun) error {
 		server.Cancel()
 		return 0, nil
 	})
+	server.AddDoneCallback(func() {
+		// A server that failed (accept: too many open files) would leave
+		// its clients waiting for their echo forever.
+		if _, err := server.Result(); !errors.Is(err, ErrCancelled) {
+			d.say("the server stopped after %.2fs (error: %v); its clients are cancelled", d.took(), err)
+			cancelAll(clients)
+		}
+	})
 	err = d.loop.Run()
-	d.say("every client heard itself back in %.2fs; then the server task was cancelled", d.took())
+	if server.Cancelled() {
+		d.say("every client heard itself back in %.2fs; then the server task was cancelled", d.took())
+	}
 	return err
 }
 
