@@ -92,7 +92,7 @@ func (s *epollSelector) Select(timeout time.Duration, into []ReadyFD) ([]ReadyFD
 		return into, nil // a signal (Go preempts goroutines with them): ask again
 	}
 	if err != nil {
-		return into, fmt.Errorf("epoll_wait: %w", err)
+		return into, err
 	}
 	for _, ev := range s.events[:n] {
 		if int(ev.Fd) == s.timer {
@@ -118,7 +118,8 @@ func (s *epollSelector) Select(timeout time.Duration, into []ReadyFD) ([]ReadyFD
 
 // wait is one epoll_wait. A timeout goes to the timerfd, not to
 // epoll_wait: epoll's own timeout counts whole milliseconds and gets the
-// thread's timer slack, and the timerfd has neither.
+// thread's timer slack, and the timerfd has neither. Its errors name the
+// call that failed.
 func (s *epollSelector) wait(timeout time.Duration) (int, error) {
 	ms := -1
 	switch {
@@ -136,7 +137,11 @@ func (s *epollSelector) wait(timeout time.Duration) (int, error) {
 		}
 		s.armed = false
 	}
-	return unix.EpollWait(s.epfd, s.events, ms)
+	n, err := unix.EpollWait(s.epfd, s.events, ms)
+	if err != nil {
+		return 0, fmt.Errorf("epoll_wait: %w", err)
+	}
+	return n, nil
 }
 
 // drainTimer reads the timerfd's count of expirations, which makes it
