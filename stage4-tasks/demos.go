@@ -41,14 +41,16 @@ var demos = []demo{
 	{"nested-loop", "anti-pattern: a task runs a second event loop and the outer one stands still", demoNestedLoop},
 }
 
-func findDemo(name string) (demo, bool) {
+// findDemo returns the demo called name, or an error that lists them all.
+func findDemo(name string) (demo, error) {
 	i := slices.IndexFunc(demos, func(d demo) bool { return d.name == name })
 	if i < 0 {
-		return demo{}, false
+		return demo{}, fmt.Errorf("unknown demo %q; the demos are %s", name, strings.Join(demoNames(), ", "))
 	}
-	return demos[i], true
+	return demos[i], nil
 }
 
+// demoNames lists the demos' names, in the order of demos.
 func demoNames() []string {
 	names := make([]string, len(demos))
 	for i, d := range demos {
@@ -76,9 +78,9 @@ type demoRun struct {
 
 // runDemo runs the demo o.demo on loop.
 func (o stageOptions) runDemo(loop *EventLoop, run *stagecli.Run) error {
-	d, ok := findDemo(o.demo)
-	if !ok {
-		return fmt.Errorf("unknown demo %q; the demos are %s", o.demo, strings.Join(demoNames(), ", "))
+	d, err := findDemo(o.demo)
+	if err != nil {
+		return err
 	}
 	if o.out == nil {
 		o.out = os.Stdout

@@ -7,10 +7,8 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/loopfromscratch/loop/internal/stagecli"
@@ -32,8 +30,8 @@ type stageOptions struct {
 func (o *stageOptions) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.debug, "debug", false, "report every callback or task step that blocks the loop for more than 100ms")
 	fs.Func("demo", "run a demo instead of the n requests at once: `name` is one of\n"+demoHelp(), func(name string) error {
-		if _, ok := findDemo(name); !ok {
-			return fmt.Errorf("unknown demo %q; the demos are %s", name, strings.Join(demoNames(), ", "))
+		if _, err := findDemo(name); err != nil {
+			return err
 		}
 		o.demo = name
 		return nil
