@@ -51,6 +51,7 @@ func (s *kqueueSelector) change(fd int, add, del Interest) error {
 	return err
 }
 
+// Register adds a filter for each direction in want (EV_ADD).
 func (s *kqueueSelector) Register(fd int, want Interest) error {
 	if _, ok := s.want[fd]; ok {
 		return fmt.Errorf("kevent add fd %d: already registered", fd)
@@ -62,6 +63,7 @@ func (s *kqueueSelector) Register(fd int, want Interest) error {
 	return nil
 }
 
+// Modify adds the filters want gains and deletes those it loses.
 func (s *kqueueSelector) Modify(fd int, want Interest) error {
 	old := s.want[fd]
 	if err := s.change(fd, want&^old, old&^want); err != nil {
@@ -71,6 +73,8 @@ func (s *kqueueSelector) Modify(fd int, want Interest) error {
 	return nil
 }
 
+// Unregister deletes fd's filters (EV_DELETE); an fd not watched is
+// left alone.
 func (s *kqueueSelector) Unregister(fd int) error {
 	old, ok := s.want[fd]
 	if !ok {
@@ -114,4 +118,5 @@ func (s *kqueueSelector) Select(timeout time.Duration, into []ReadyFD) ([]ReadyF
 	return into, nil
 }
 
+// Close closes the kqueue.
 func (s *kqueueSelector) Close() error { return unix.Close(s.kq) }

@@ -56,6 +56,7 @@ func (s *epollSelector) ctl(op, fd int, want Interest) error {
 	return unix.EpollCtl(s.epfd, op, fd, &ev)
 }
 
+// Register adds fd to the epoll interest list (EPOLL_CTL_ADD).
 func (s *epollSelector) Register(fd int, want Interest) error {
 	if err := s.ctl(unix.EPOLL_CTL_ADD, fd, want); err != nil {
 		return fmt.Errorf("epoll_ctl add fd %d: %w", fd, err)
@@ -63,6 +64,7 @@ func (s *epollSelector) Register(fd int, want Interest) error {
 	return nil
 }
 
+// Modify changes what fd is watched for (EPOLL_CTL_MOD).
 func (s *epollSelector) Modify(fd int, want Interest) error {
 	if err := s.ctl(unix.EPOLL_CTL_MOD, fd, want); err != nil {
 		return fmt.Errorf("epoll_ctl mod fd %d: %w", fd, err)
@@ -70,6 +72,7 @@ func (s *epollSelector) Modify(fd int, want Interest) error {
 	return nil
 }
 
+// Unregister removes fd from the interest list (EPOLL_CTL_DEL).
 func (s *epollSelector) Unregister(fd int) error {
 	if err := s.ctl(unix.EPOLL_CTL_DEL, fd, 0); err != nil {
 		return fmt.Errorf("epoll_ctl del fd %d: %w", fd, err)
@@ -152,6 +155,7 @@ func (s *epollSelector) drainTimer() {
 	s.armed = false
 }
 
+// Close closes the timerfd and the epoll instance.
 func (s *epollSelector) Close() error {
 	return errors.Join(unix.Close(s.timer), unix.Close(s.epfd))
 }

@@ -304,4 +304,5 @@ type PanicError struct {
 	Stack []byte
 }
 
+// Error says what the coroutine panicked with: "panic: disk on fire".
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
