@@ -66,7 +66,8 @@ func (q *Queue[T]) Get(y Yield) (T, error) {
 }
 
 // await waits in line w until woken. Cancelled after being woken, it
-// wakes the next in line: the item or the slot is still there for them.
+// wakes the next in line: the item, the slot or the finished work that
+// woke it is still there for them.
 func (q *Queue[T]) await(y Yield, w *waiters) error {
 	f := w.add()
 	if _, err := Await(y, f); err != nil {
@@ -92,9 +93,7 @@ func (q *Queue[T]) TaskDone() {
 // Join awaits until every item put has been marked done with TaskDone.
 func (q *Queue[T]) Join(y Yield) error {
 	for q.unfinished > 0 {
-		f := q.joiners.add()
-		if _, err := Await(y, f); err != nil {
-			q.joiners.leave(f)
+		if err := q.await(y, &q.joiners); err != nil {
 			return err
 		}
 	}
