@@ -85,17 +85,21 @@ func demoSemaphore(d *demoRun) error {
 // demoTimeout gives each request d.timeout; WaitFor cancels the late ones.
 func demoTimeout(d *demoRun) error {
 	d.say("%d requests, each given %v by WaitFor", d.run.N, d.timeout)
-	timedOut := 0
+	timedOut, returned, watched := 0, 0, 0
 	d.startEach(" with a deadline", func(y Yield, req int) (string, error) {
 		reply, err := WaitFor(y, d.timeout, newRequest(d.loop, d.run, req))
 		if errors.Is(err, ErrTimeout) {
 			timedOut++
 		}
+		if returned++; returned == d.run.N {
+			watched = len(d.loop.watches) // the last WaitFor just returned
+		}
 		return reply, err
 	})
 	err := d.loop.Run()
 	d.say("%d of %d timed out after %.2fs; each was cancelled at its await, and its socket "+
-		"closed, before WaitFor returned (open sockets watched now: %d)", timedOut, d.run.N, d.took(), len(d.loop.watches))
+		"closed, before WaitFor returned (sockets still watched when the last one returned: %d)",
+		timedOut, d.run.N, d.took(), watched)
 	return err
 }
 

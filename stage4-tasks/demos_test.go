@@ -41,7 +41,7 @@ func TestEachDemoShowsWhatItsNameSays(t *testing.T) {
 		{name: "as-completed takes each request as it finishes", demo: "as-completed", wantPeak: 6, want: []string{"taken in the order they finished: requests ["}},
 		{name: "semaphore lets two through at a time", demo: "semaphore", args: []string{"-limit", "2"}, wantPeak: 2, want: []string{"3 rounds of at most 2"}},
 		{name: "timeout times every request out and closes it", demo: "timeout", args: []string{"-timeout", "50ms"}, wantCode: stagecli.ExitFailed,
-			want: []string{"6 of 6 timed out", "open sockets watched now: 0", "request 1 failed: timed out after 50ms"}},
+			want: []string{"6 of 6 timed out", "sockets still watched when the last one returned: 0", "request 1 failed: timed out after 50ms"}},
 		{name: "queue feeds two workers and pushes back on the producer", demo: "queue", args: []string{"-limit", "2"}, wantPeak: 2,
 			want: []string{"the producer found the queue full"}},
 		{name: "retry gets every request answered from a server that resets every third", demo: "retry", server: slowserver.Config{FailEvery: 3},
