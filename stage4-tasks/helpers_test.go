@@ -2,13 +2,13 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/loopfromscratch/loop/internal/stagecli"
 	"github.com/loopfromscratch/loop/internal/trace"
 )
 
@@ -66,28 +66,10 @@ func kinds(events []trace.Event, want ...trace.Kind) []trace.Kind {
 	return out
 }
 
-// requestTask starts a task that sends "Request req" to server and returns
-// the reply: fetch, without a stagecli.Run.
-func requestTask(loop *testLoop, server unix.Sockaddr, req int) *Task[string] {
-	l := loop.EventLoop
-	return newTask(l, req, fmt.Sprintf("request %d", req), func(y Yield) (string, error) {
-		fd, err := openSocket(loop.tr, req)
-		if err != nil {
-			return "", err
-		}
-		defer closeSocket(l, fd, req)
-		if err := connect(y, l, fd, server); err != nil {
-			return "", fmt.Errorf("connect: %w", err)
-		}
-		if err := send(y, l, fd, req, fmt.Appendf(nil, "Request %d", req)); err != nil {
-			return "", fmt.Errorf("send: %w", err)
-		}
-		reply, err := receive(y, l, fd, req)
-		if err != nil {
-			return "", fmt.Errorf("receive: %w", err)
-		}
-		return string(reply), nil
-	})
+// requestTask starts a task that runs fetch, the stage's own request, for
+// request req against server, traced into loop's trace.
+func requestTask(loop *testLoop, server *unix.SockaddrInet4, req int) *Task[string] {
+	return newRequest(loop.EventLoop, &stagecli.Run{Server: server, Trace: loop.tr}, req)
 }
 
 // sleeper starts a task that sleeps d, then returns v or fails with err.

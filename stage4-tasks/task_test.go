@@ -147,24 +147,7 @@ func TestCancellingARequestAtItsAwaitClosesItsSocket(t *testing.T) {
 	loop := newTestLoop(t)
 	before := stagetest.OpenFDs(t)
 
-	task := NewTask(loop.EventLoop, "request 1", func(y Yield) (string, error) {
-		fd, err := openSocket(loop.tr, 1)
-		if err != nil {
-			return "", err
-		}
-		defer closeSocket(loop.EventLoop, fd, 1)
-		if err := connect(y, loop.EventLoop, fd, server); err != nil {
-			return "", fmt.Errorf("connect: %w", err)
-		}
-		if err := send(y, loop.EventLoop, fd, 1, []byte("Request 1")); err != nil {
-			return "", fmt.Errorf("send: %w", err)
-		}
-		reply, err := receive(y, loop.EventLoop, fd, 1)
-		if err != nil {
-			return "", fmt.Errorf("receive: %w", err)
-		}
-		return string(reply), nil
-	})
+	task := requestTask(loop, server, 1)
 	// Cancel once the request waits for its reply.
 	loop.CallLater(100*time.Millisecond, func() { task.Cancel() })
 	require.NoError(t, loop.Run(), "Run")
@@ -301,7 +284,7 @@ func TestDebugModeNamesAStepThatBlocksTheLoop(t *testing.T) {
 }
 
 // resolveForTest turns host:port into a socket address.
-func resolveForTest(t *testing.T, addr string) unix.Sockaddr {
+func resolveForTest(t *testing.T, addr string) *unix.SockaddrInet4 {
 	t.Helper()
 	var ip [4]byte
 	var port int
