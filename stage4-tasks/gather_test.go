@@ -140,8 +140,11 @@ func TestWaitFor(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			loop := newTestLoop(t)
 			inner := sleeper(loop, "inner", tc.sleep, 7, nil)
+			timersLeft := -1
 			outer := NewTask(loop.EventLoop, "outer", func(y Yield) (int, error) {
-				return WaitFor(y, tc.timeout, inner)
+				v, err := WaitFor(y, tc.timeout, inner)
+				timersLeft = len(loop.timers) // after Run, none would be left anyway
+				return v, err
 			})
 			require.NoError(t, loop.Run(), "Run")
 			v, err := outer.Result()
@@ -153,7 +156,7 @@ func TestWaitFor(t *testing.T) {
 			}
 			assert.NoError(t, err)
 			assert.Equal(t, 7, v)
-			assert.Empty(t, loop.timers, "the deadline's timer was removed")
+			assert.Zero(t, timersLeft, "the deadline's timer was removed when WaitFor returned")
 		})
 	}
 }
