@@ -38,7 +38,7 @@ func runLoop(sel *Selector, tr *trace.Tracer) error {
 			if !ok {
 				continue // an earlier callback in this round closed it
 			}
-			tr.Emit(trace.Event{Ev: trace.Callback, FD: fd, Name: r.name})
+			tr.Callback(fd, r.name, 0)
 			r.call()
 		}
 	}

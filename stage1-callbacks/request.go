@@ -72,7 +72,7 @@ func sendRequest(sel *Selector, run *stagecli.Run, fd, req int) {
 			return
 		}
 		n = max(n, 0)
-		run.Trace.Emit(trace.Event{Ev: trace.Send, Req: req, FD: fd, Bytes: n})
+		run.Trace.Send(req, fd, n)
 		unsent = unsent[n:]
 		if len(unsent) > 0 {
 			_ = sel.Register(fd, Writable, "on_writable", onWritable)
@@ -102,7 +102,7 @@ func receiveReply(sel *Selector, run *stagecli.Run, fd, req int) {
 			finish(sel, run, fd, req, nil, fmt.Errorf("receive: %w", err))
 			return
 		}
-		run.Trace.Emit(trace.Event{Ev: trace.Recv, Req: req, FD: fd, Bytes: n})
+		run.Trace.Recv(req, fd, n)
 		reply = append(reply, buf[:n]...)
 		if n == 0 || bytes.IndexByte(reply, '\n') >= 0 {
 			finish(sel, run, fd, req, reply, nil)
@@ -135,7 +135,7 @@ func openSocket(tr *trace.Tracer, req int) (int, error) {
 		_ = unix.Close(fd)
 		return -1, fmt.Errorf("set non-blocking: %w", err)
 	}
-	tr.Emit(trace.Event{Ev: trace.Socket, Req: req, FD: fd})
+	tr.Socket(req, fd)
 	return fd, nil
 }
 
@@ -156,5 +156,5 @@ func connectResult(fd int) error {
 // over: the fd is released either way.
 func closeSocket(fd, req int, tr *trace.Tracer) {
 	_ = unix.Close(fd)
-	tr.Emit(trace.Event{Ev: trace.Close, Req: req, FD: fd})
+	tr.Close(req, fd)
 }

@@ -7,7 +7,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -68,14 +67,14 @@ func (s *Selector) Register(fd int, dir Direction, name string, call callback) e
 		return fmt.Errorf("fd %d: %w", fd, errFDTooLarge)
 	}
 	s.fds[fd] = registration{dir: dir, name: name, call: call}
-	s.trace.Emit(trace.Event{Ev: trace.Register, FD: fd, Dir: dir.String(), Name: name})
+	s.trace.Register(fd, dir, name, 0)
 	return nil
 }
 
 // Unregister stops watching fd.
 func (s *Selector) Unregister(fd int) {
 	delete(s.fds, fd)
-	s.trace.Emit(trace.Event{Ev: trace.Unregister, FD: fd})
+	s.trace.Unregister(fd, nil)
 }
 
 // Len is how many fds are watched.
@@ -98,15 +97,14 @@ func (s *Selector) Select() ([]int, error) {
 		highest = max(highest, fd)
 	}
 
-	s.trace.Emit(trace.Event{Ev: trace.Wait, FDs: len(s.fds), TimeoutUS: -1})
-	began := time.Now()
+	s.trace.Wait(len(s.fds), -1)
+	began := s.trace.Now()
 	// nil timeout: sleep until something is ready.
 	_, err := unix.Select(highest+1, &readSet, &writeSet, nil, nil)
-	waited := time.Since(began)
 	if errors.Is(err, unix.EINTR) {
 		// A signal arrived (Go's runtime sends them to preempt goroutines).
 		// Nothing is ready; the loop just asks again.
-		s.trace.Emit(trace.Event{Ev: trace.Ready, WaitedUS: waited.Microseconds()})
+		s.trace.Ready(nil, began)
 		return nil, nil
 	}
 	if err != nil {
@@ -119,7 +117,7 @@ func (s *Selector) Select() ([]int, error) {
 			ready = append(ready, fd)
 		}
 	}
-	s.trace.Emit(trace.Event{Ev: trace.Ready, Ready: ready, WaitedUS: waited.Microseconds()})
+	s.trace.Ready(ready, began)
 	return ready, nil
 }
 

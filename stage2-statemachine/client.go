@@ -91,7 +91,7 @@ func (c *Client) State() State { return c.state }
 func (c *Client) transition(to State) {
 	for _, allowed := range transitions[c.state] {
 		if allowed == to {
-			c.run.Trace.Emit(trace.Event{Ev: trace.State, Req: c.req, From: c.state.String(), To: to.String()})
+			c.run.Trace.State(c.req, c.state, to)
 			c.state = to
 			return
 		}
@@ -149,7 +149,7 @@ func (c *Client) onWritable() {
 		return
 	}
 	n = max(n, 0)
-	c.run.Trace.Emit(trace.Event{Ev: trace.Send, Req: c.req, FD: c.fd, Bytes: n})
+	c.run.Trace.Send(c.req, c.fd, n)
 	c.unsent = c.unsent[n:]
 	if len(c.unsent) > 0 {
 		_ = c.sel.Register(c.fd, Writable, "on_writable", c.onWritable)
@@ -171,7 +171,7 @@ func (c *Client) onReadable() {
 		c.fail(fmt.Errorf("receive: %w", err))
 		return
 	}
-	c.run.Trace.Emit(trace.Event{Ev: trace.Recv, Req: c.req, FD: c.fd, Bytes: n})
+	c.run.Trace.Recv(c.req, c.fd, n)
 	c.reply = append(c.reply, buf[:n]...)
 	if n == 0 || bytes.IndexByte(c.reply, '\n') >= 0 {
 		c.succeed()
@@ -217,7 +217,7 @@ func openSocket(tr *trace.Tracer, req int) (int, error) {
 		_ = unix.Close(fd)
 		return -1, fmt.Errorf("set non-blocking: %w", err)
 	}
-	tr.Emit(trace.Event{Ev: trace.Socket, Req: req, FD: fd})
+	tr.Socket(req, fd)
 	return fd, nil
 }
 
@@ -238,5 +238,5 @@ func connectResult(fd int) error {
 // over: the fd is released either way.
 func closeSocket(fd, req int, tr *trace.Tracer) {
 	_ = unix.Close(fd)
-	tr.Emit(trace.Event{Ev: trace.Close, Req: req, FD: fd})
+	tr.Close(req, fd)
 }

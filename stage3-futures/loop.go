@@ -86,7 +86,7 @@ func (l *EventLoop) RunUntilComplete(f interface{ Done() bool }) error {
 			if !ok {
 				continue // an earlier callback in this round closed it
 			}
-			l.trace.Emit(trace.Event{Ev: trace.Callback, FD: fd, Name: r.name})
+			l.trace.Callback(fd, r.name, 0)
 			r.call()
 		}
 	}

@@ -11,8 +11,6 @@ import (
 	"reflect"
 	"runtime"
 	"time"
-
-	"github.com/loopfromscratch/loop/internal/trace"
 )
 
 // slowStep is how long a callback may run before debug mode reports it:
@@ -42,7 +40,7 @@ func (l *EventLoop) reportSlow(fn func(), took time.Duration) {
 	if l.stepped != nil {
 		name = l.stepped.String() + " step"
 	}
-	l.trace.Emit(trace.Event{Ev: trace.Slow, Name: name, StepUS: took.Microseconds()})
+	l.trace.Slow(name, took)
 	fmt.Fprintf(l.stderr(), "debug: %s took %.2fs — something blocked the loop\n", name, took.Seconds())
 }
 

@@ -38,7 +38,7 @@
 // server on the loop). demos.go, demo_patterns.go and demo_antipatterns.go
 // run each of them, and each classic mistake, with -demo NAME (-help lists
 // them). limits.go checks that -n fits in the open-file limit;
-// tracing.go says why trace events are built out of line.
+// internal/trace/emit.go says why trace events are built out of line.
 //
 // Run it with -trace - to watch each task step, suspend on a future and
 // resume, and with -debug to have the loop name any step that blocks it.

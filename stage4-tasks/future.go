@@ -2,12 +2,9 @@
 // delivered later, exactly once. Code that needs the result asks to be
 // called back when it arrives; the loop runs those callbacks.
 //
-// This file is stage3-futures' future.go with three changes for speed,
-// measured in docs/performance.md: trace events are built out of line
-// (tracing.go) to keep coroutine stacks small, done-callbacks are not
-// wrapped unless tracing, and the callback list starts with room for two.
-// A Future needs nothing from its loop but the small scheduler interface
-// below.
+// This file is the same in stage3-futures and stage4-tasks, byte for byte
+// (a test in stage 4 fails if they drift): a Future needs nothing from its
+// loop but the small scheduler interface below.
 
 package main
 
@@ -55,9 +52,7 @@ type Future[T any] struct {
 // says what it stands for; it shows in the trace and in messages.
 func NewFuture[T any](loop scheduler, name string) *Future[T] {
 	f := &Future[T]{loop: loop, id: loop.newFutureID(), name: name}
-	if tr := loop.tracer(); tr.Enabled() {
-		emitFuture(tr, trace.FutureNew, f.id, name, loop.request(), nil) // out of line: see tracing.go
-	}
+	loop.tracer().FutureNew(f.id, name, loop.request())
 	return f
 }
 
@@ -105,9 +100,7 @@ func (f *Future[T]) resolve(v T, err error) {
 		panic(fmt.Sprintf("%v resolved twice", f))
 	}
 	f.done, f.result, f.err = true, v, err
-	if tr := f.loop.tracer(); tr.Enabled() {
-		emitFuture(tr, trace.FutureDone, f.id, f.name, f.loop.request(), err)
-	}
+	f.loop.tracer().FutureDone(f.id, f.name, f.loop.request(), err)
 	for _, fn := range f.callbacks {
 		f.schedule(fn)
 	}
@@ -142,23 +135,16 @@ func (f *Future[T]) AddDoneCallback(fn func()) {
 	}
 	if f.callbacks == nil {
 		// Room for two from the start: an awaited future usually gets its
-		// own clean-up and the waiting task's step.
+		// own clean-up and the waiting task's next step. Growing from
+		// nil would allocate twice.
 		f.callbacks = make([]func(), 0, 2)
 	}
 	f.callbacks = append(f.callbacks, fn)
 }
 
-// schedule hands one done-callback to the loop; when tracing, wrapped in
-// a closure that writes the event first.
+// schedule hands one done-callback to the loop. When tracing, the trace
+// wraps it so that a future_callback event comes first; otherwise fn goes
+// to the ready queue as it is.
 func (f *Future[T]) schedule(fn func()) {
-	if !f.loop.tracer().Enabled() {
-		f.loop.CallSoon(fn) // no wrapper to allocate: one less object per callback
-		return
-	}
-	f.loop.CallSoon(func() {
-		if tr := f.loop.tracer(); tr.Enabled() {
-			emitFuture(tr, trace.FutureCallback, f.id, f.name, f.loop.request(), nil)
-		}
-		fn()
-	})
+	f.loop.CallSoon(f.loop.tracer().FutureCallback(f.id, f.name, f.loop.request(), fn))
 }

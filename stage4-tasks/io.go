@@ -8,8 +8,6 @@ package main
 
 import (
 	"fmt"
-
-	"github.com/loopfromscratch/loop/internal/trace"
 )
 
 // watcher is one callback waiting for an fd.
@@ -92,9 +90,7 @@ func (l *EventLoop) watch(fd int, dir Interest, name string, fn func()) (*watche
 	}
 	w := &watcher{name: name, req: l.request(), fn: fn}
 	*fw.slot(dir) = w
-	if l.trace.Enabled() {
-		emitFD(l.trace, trace.Register, fd, dir, name, w.req) // out of line: see tracing.go
-	}
+	l.trace.Register(fd, dir, name, w.req)
 	return w, nil
 }
 
@@ -114,9 +110,7 @@ func (l *EventLoop) unwatch(fd int, dir Interest, w *watcher) {
 		_ = l.sel.Unregister(fd)
 		delete(l.watches, fd)
 	}
-	if l.trace.Enabled() {
-		emitFD(l.trace, trace.Unregister, fd, dir, "", 0)
-	}
+	l.trace.Unregister(fd, dir)
 }
 
 // forget stops every watch on fd. Call it before closing fd: a closed fd's
@@ -152,8 +146,6 @@ func (l *EventLoop) runWatcher(fd int, dir Interest, w *watcher) {
 		return
 	}
 	l.unwatch(fd, dir, w)
-	if l.trace.Enabled() {
-		emitFD(l.trace, trace.Callback, fd, 0, w.name, w.req)
-	}
+	l.trace.Callback(fd, w.name, w.req)
 	l.serving(w.req, w.fn)
 }

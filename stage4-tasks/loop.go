@@ -160,19 +160,10 @@ func (l *EventLoop) runReady() {
 // poll asks the selector which fds are ready, sleeping at most timeout, and
 // queues what waits on them.
 func (l *EventLoop) poll(timeout time.Duration) error {
-	tracing := l.trace.Enabled()
-	if tracing {
-		l.trace.Emit(trace.Event{Ev: trace.Wait, FDs: len(l.watches), TimeoutUS: timeoutUS(timeout)})
-	}
-	began := time.Now()
+	l.trace.Wait(len(l.watches), timeout)
+	began := l.trace.Now()
 	ready, err := l.sel.Select(timeout, l.readyFDs[:0])
-	if tracing {
-		fds := make([]int, len(ready))
-		for i, r := range ready {
-			fds[i] = r.FD
-		}
-		l.trace.Emit(trace.Event{Ev: trace.Ready, Ready: fds, WaitedUS: time.Since(began).Microseconds()})
-	}
+	trace.ReadyFDs(l.trace, ready, func(r ReadyFD) int { return r.FD }, began)
 	if err != nil {
 		return err
 	}
@@ -181,14 +172,6 @@ func (l *EventLoop) poll(timeout time.Duration) error {
 	}
 	l.readyFDs = ready[:0]
 	return nil
-}
-
-// timeoutUS is a poll timeout as the trace writes it: -1 for no limit.
-func timeoutUS(d time.Duration) int64 {
-	if d < 0 {
-		return -1
-	}
-	return d.Microseconds()
 }
 
 // alive reports whether Run has anything left to do, work off the loop

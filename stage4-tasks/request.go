@@ -164,9 +164,7 @@ func send(y Yield, loop *EventLoop, fd, req int, msg []byte) error {
 		if err != nil {
 			return err
 		}
-		if loop.trace.Enabled() {
-			emitIO(loop.trace, trace.Send, req, fd, n) // out of line: see tracing.go
-		}
+		loop.trace.Send(req, fd, n)
 		msg = msg[n:]
 	}
 	return nil
@@ -188,9 +186,7 @@ func receive(y Yield, loop *EventLoop, fd, req int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if loop.trace.Enabled() {
-			emitIO(loop.trace, trace.Recv, req, fd, n)
-		}
+		loop.trace.Recv(req, fd, n)
 		reply = append(reply, buf[:n]...)
 		if n == 0 || bytes.IndexByte(reply, '\n') >= 0 {
 			return reply, nil
@@ -211,9 +207,7 @@ func openSocket(tr *trace.Tracer, req int) (int, error) {
 		_ = unix.Close(fd)
 		return -1, fmt.Errorf("set non-blocking: %w", err)
 	}
-	if tr.Enabled() {
-		emitIO(tr, trace.Socket, req, fd, 0)
-	}
+	tr.Socket(req, fd)
 	return fd, nil
 }
 
@@ -235,7 +229,5 @@ func connectResult(fd int) error {
 func closeSocket(loop *EventLoop, fd, req int) {
 	loop.forget(fd)
 	_ = unix.Close(fd)
-	if loop.trace.Enabled() {
-		emitIO(loop.trace, trace.Close, req, fd, 0)
-	}
+	loop.trace.Close(req, fd)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"os"
 	"testing"
 	"time"
 
@@ -91,4 +93,13 @@ func TestProgressStopsEvenWhenItsTickIsAlreadyQueued(t *testing.T) {
 	loop.fireTimers(loop.now() + time.Hour) // both timers fire in one turn
 	loop.runReady()
 	assert.Empty(t, loop.timers, "no tick scheduled after stop")
+}
+
+func TestFutureIsStageThreesFutureByteForByte(t *testing.T) {
+	ours, err := os.ReadFile("future.go")
+	require.NoError(t, err, "read stage4-tasks/future.go")
+	theirs, err := os.ReadFile("../stage3-futures/future.go")
+	require.NoError(t, err, "read stage3-futures/future.go")
+	assert.True(t, bytes.Equal(ours, theirs),
+		"stage4-tasks/future.go must be stage3-futures/future.go unchanged: the chapter says a Future carries over as it is")
 }

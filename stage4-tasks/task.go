@@ -16,9 +16,6 @@ import (
 	"iter"
 	"runtime/debug"
 	"strconv"
-	"time"
-
-	"github.com/loopfromscratch/loop/internal/trace"
 )
 
 // Coroutine is the body of a task: straight-line code that calls Await
@@ -119,9 +116,7 @@ func newTask[T any](loop *EventLoop, req int, name string, co Coroutine[T]) *Tas
 	loop.ids.task++
 	t := &Task[T]{co: co, core: taskCore{loop: loop, id: loop.ids.task, req: req, name: name}}
 	t.core.step = t.Step
-	if loop.trace.Enabled() {
-		emitTask(loop.trace, trace.TaskNew, t.core.id, req, name) // out of line: see tracing.go
-	}
+	loop.trace.TaskNew(t.core.id, req, name)
 	t.Future = NewFuture[T](loop, t.core.String())
 	loop.live[t.core.id] = t
 	loop.CallSoon(t.core.step)
@@ -154,9 +149,9 @@ func (t *Task[T]) Step() {
 		c.next, c.stop = iter.Pull(t.run)
 	}
 	c.waiting = nil
-	began := c.traceClock()
+	began := c.loop.trace.Now()
 	f, suspended := c.resume()
-	c.traceStep(began)
+	c.loop.trace.TaskStep(c.id, c.req, began)
 	if !suspended {
 		c.stop()
 		t.finish(t.result, t.err)
@@ -168,9 +163,7 @@ func (t *Task[T]) Step() {
 // suspend records what the coroutine awaits, and has it call Step back.
 func (c *taskCore) suspend(f awaited) {
 	c.waiting = f
-	if c.loop.trace.Enabled() {
-		c.loop.trace.Emit(trace.Event{Ev: trace.TaskSuspend, Task: c.id, Future: f.futureID(), Name: f.String(), Req: c.req})
-	}
+	c.loop.trace.TaskSuspend(c.id, c.req, f.futureID(), f)
 	f.AddDoneCallback(func() {
 		if c.waiting == f { // else the task moved on, or was stopped
 			c.step()
@@ -203,21 +196,6 @@ func (c *taskCore) resume() (awaited, bool) {
 	return c.next()
 }
 
-// traceClock is the time now when tracing, for traceStep; reading the
-// clock twice a step would cost more than the rest of a short step.
-func (c *taskCore) traceClock() time.Time {
-	if !c.loop.trace.Enabled() {
-		return time.Time{}
-	}
-	return time.Now()
-}
-
-func (c *taskCore) traceStep(began time.Time) {
-	if c.loop.trace.Enabled() {
-		c.loop.trace.Emit(trace.Event{Ev: trace.TaskStep, Task: c.id, StepUS: time.Since(began).Microseconds(), Req: c.req})
-	}
-}
-
 // Cancel asks the task to stop: the coroutine gets ErrCancelled from the
 // Await it is suspended in (or its next one), and whoever awaits the task
 // gets ErrCancelled, unless the coroutine ignores it. What the task awaits
@@ -239,13 +217,7 @@ func (t *Task[T]) Cancel() bool {
 func (t *Task[T]) finish(v T, err error) {
 	c := &t.core
 	delete(c.loop.live, c.id)
-	if c.loop.trace.Enabled() {
-		e := trace.Event{Ev: trace.TaskDone, Task: c.id, Req: c.req, Name: c.name}
-		if err != nil {
-			e.Err = err.Error()
-		}
-		c.loop.trace.Emit(e)
-	}
+	c.loop.trace.TaskDone(c.id, c.req, c.name, err)
 	if err == nil {
 		t.SetResult(v)
 		return

@@ -7,8 +7,6 @@ package main
 import (
 	"fmt"
 	"time"
-
-	"github.com/loopfromscratch/loop/internal/trace"
 )
 
 // Timer is a callback that runs once, at a time. Only the loop goroutine
@@ -27,9 +25,7 @@ func (l *EventLoop) CallLater(d time.Duration, fn func()) *Timer {
 	l.ids.timer++
 	t := &Timer{loop: l, id: l.ids.timer, due: l.now() + d, fn: fn}
 	l.timers.push(t)
-	if l.trace.Enabled() {
-		emitTimer(l.trace, trace.TimerAdd, t.id, d, l.request()) // out of line: see tracing.go
-	}
+	l.trace.TimerAdd(t.id, d, l.request())
 	return t
 }
 
@@ -51,9 +47,7 @@ func (t *Timer) String() string { return fmt.Sprintf("timer %d", t.id) }
 func (l *EventLoop) fireTimers(now time.Duration) {
 	for len(l.timers) > 0 && l.timers[0].due <= now {
 		t := l.timers.remove(0)
-		if l.trace.Enabled() {
-			emitTimer(l.trace, trace.TimerFire, t.id, 0, 0)
-		}
+		l.trace.TimerFire(t.id)
 		l.CallSoon(t.fn)
 	}
 }

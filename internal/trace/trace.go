@@ -81,6 +81,9 @@ const (
 	// TaskNew: task Task was created for request Req (Req is 0 for tasks
 	// that serve no request); Name is its coroutine.
 	TaskNew Kind = "task_new"
+	// TaskState: task Task (request Req) moved From one state To another:
+	// "not started", "running", "suspended", "done".
+	TaskState Kind = "task_state"
 	// TaskStep: the loop resumed task Task; StepUS is how long the step ran.
 	TaskStep Kind = "task_step"
 	// TaskSuspend: task Task awaits future Future, which is not done yet.
