@@ -58,7 +58,7 @@ func (s *Server) admit(conn net.Conn) bool {
 	s.stats.update(func(st *Stats) { st.Rejected++ })
 	s.log.printf("rejected a connection: %d already open (-max-conns)", s.cfg.MaxConns)
 	_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-	_, _ = conn.Write([]byte("busy\n"))
+	_, _ = conn.Write([]byte(BusyReply + "\n"))
 	return false
 }
 

@@ -17,6 +17,11 @@ const (
 	maxEcho    = 200  // characters of the request echoed in the reply
 )
 
+// BusyReply is the line (before its newline) a connection over the
+// -max-conns cap gets instead of an answer. It is part of the protocol:
+// clients recognise it and report the request as refused, not answered.
+const BusyReply = "busy: the server is full (-max-conns reached)"
+
 // httpMethods are the prefixes that make a request an HTTP request.
 var httpMethods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"}
 

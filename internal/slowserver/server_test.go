@@ -114,7 +114,7 @@ func TestMaxConns(t *testing.T) {
 	var busy, answered int
 	for _, r := range askAll(s.Addr(), 5, func(i int) string { return fmt.Sprint("Request ", i) }) {
 		switch {
-		case strings.HasPrefix(r.reply, "busy\n"):
+		case strings.HasPrefix(r.reply, BusyReply+"\n"):
 			busy++
 		case r.err == nil && strings.HasPrefix(r.reply, "Response to Request "):
 			answered++
