@@ -16,7 +16,7 @@
 // is not in the table. This is what a compiler generates for an async
 // function: a state machine with one state per await.
 //
-// Read the files in this order: client.go (the states and the Client),
+// Read the files in this order: request.go (the states and the Client),
 // then selector.go and loop.go, which are stage 1's, unchanged but for
 // the line in fetchAll that makes a Client.
 //

@@ -22,7 +22,7 @@
 //   - future.go: Future, with SetResult, SetError, AddDoneCallback and
 //     Result. (Stage 4 uses this very file.)
 //   - compose.go: Then and All, futures as building blocks.
-//   - client.go: stage 2's Client whose callbacks now resolve futures, and
+//   - request.go: stage 2's Client whose callbacks now resolve futures, and
 //     Fetch, the chain.
 //   - loop.go: EventLoop, stage 2's loop plus the ready queue (CallSoon),
 //     and fetchAll, which waits for All of the replies.
