@@ -27,7 +27,10 @@
 // An error in a callback has nowhere to go but a report on the side; the
 // code that started the request never hears of it. And select(2) itself
 // cannot watch a descriptor numbered 1024 or above (FD_SETSIZE), so this
-// stage refuses to run more than about a thousand requests. Stage 2
-// (stage2-statemachine) untangles the callbacks into a type with explicit
-// states; stage 4 replaces select(2) with epoll or kqueue.
+// stage refuses to run more than about a thousand requests.
+//
+// Next: stage 2 (stage2-statemachine) untangles the callbacks into a type,
+// a Client whose methods are the callbacks and whose progress is an
+// explicit, typed state. Later, stage 4 replaces select(2) with epoll or
+// kqueue, which have no such limit.
 package main

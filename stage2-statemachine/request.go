@@ -114,6 +114,10 @@ func (c *Client) Start() error {
 		return nil
 	}
 	c.fd = fd
+
+	// connect(2) on a non-blocking socket returns at once with EINPROGRESS;
+	// the socket turns writable when the handshake is over, one way or the
+	// other.
 	err = unix.Connect(fd, c.run.Server)
 	if err != nil && !errors.Is(err, unix.EINPROGRESS) {
 		c.fail(fmt.Errorf("connect: %w", err))
@@ -132,6 +136,7 @@ func (c *Client) Start() error {
 
 // onConnected runs when the socket turns writable in Connecting.
 func (c *Client) onConnected() {
+	// Writable does not mean connected: SO_ERROR says how it went.
 	if err := connectResult(c.fd); err != nil {
 		c.fail(fmt.Errorf("connect: %w", err))
 		return
@@ -156,7 +161,7 @@ func (c *Client) onWritable() {
 		return
 	}
 	c.transition(Receiving)
-	_ = c.sel.Register(c.fd, Readable, "on_readable", c.onReadable) // fd < 1024: checked in Start
+	_ = c.sel.Register(c.fd, Readable, "on_readable", c.onReadable) // fd < 1024: checked when it was first registered
 }
 
 // onReadable reads what has arrived; the reply is complete at a newline or

@@ -31,7 +31,10 @@
 // What still hurts: it is still not linear code. Fetch reads in order, but
 // each step is a closure handed to Then, and anything beyond a straight
 // chain (a loop over retries, a step that depends on two results) needs
-// more combinators. The callbacks are still callbacks, only tidier. Stage 4
-// (stage4-tasks) lets a request be one plain function that awaits futures,
-// and a Task drives it.
+// more combinators. The callbacks are still callbacks, only tidier.
+//
+// Next: stage 4 (stage4-tasks) lets a request be one plain function that
+// awaits futures, and a Task drives it: straight-line code, still one
+// thread. Its loop also trades select(2) for epoll on Linux or kqueue on
+// macOS, which have no limit of 1024 descriptors.
 package main

@@ -146,6 +146,10 @@ func (c *Client) Start() error {
 		return nil
 	}
 	c.fd = fd
+
+	// connect(2) on a non-blocking socket returns at once with EINPROGRESS;
+	// the socket turns writable when the handshake is over, one way or the
+	// other.
 	err = unix.Connect(fd, c.run.Server)
 	if err != nil && !errors.Is(err, unix.EINPROGRESS) {
 		c.fail(fmt.Errorf("connect: %w", err))
@@ -165,6 +169,7 @@ func (c *Client) Start() error {
 // onConnected runs when the socket turns writable in Connecting.
 func (c *Client) onConnected() {
 	c.loop.sel.Unregister(c.fd)
+	// Writable does not mean connected: SO_ERROR says how it went.
 	if err := connectResult(c.fd); err != nil {
 		c.fail(fmt.Errorf("connect: %w", err))
 		return
@@ -204,7 +209,7 @@ func (c *Client) onWritable() {
 // receive waits for the reply; c.received resolves with it.
 func (c *Client) receive() *Future[[]byte] {
 	c.received = NewFuture[[]byte](c.loop, c.name("received"))
-	_ = c.loop.sel.Register(c.fd, Readable, "on_readable", c.onReadable) // fd < 1024: checked in Start
+	_ = c.loop.sel.Register(c.fd, Readable, "on_readable", c.onReadable) // fd < 1024: checked when it was first registered
 	return c.received
 }
 

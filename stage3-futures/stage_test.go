@@ -5,7 +5,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+	"golang.org/x/sys/unix"
 
 	"github.com/loopfromscratch/loop/internal/slowserver"
 	"github.com/loopfromscratch/loop/internal/stagecli"
@@ -20,6 +22,35 @@ const stage = "stage3-futures"
 func TestContract(t *testing.T) { stagetest.Contract(t, stage, fetchAll) }
 
 func TestRefusesFDsThatSelectCannotWatch(t *testing.T) { stagetest.SelectLimit(t, stage, fetchAll) }
+
+func TestSelectorReportsOnlyTheFDsThatAreReady(t *testing.T) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	require.NoError(t, err, "socketpair")
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+
+	sel := NewSelector(nil)
+	require.NoError(t, sel.Register(fds[0], Readable, "on_readable", func() {}))
+	require.NoError(t, sel.Register(fds[1], Writable, "on_writable", func() {}))
+
+	ready, err := sel.Select()
+	require.NoError(t, err, "select")
+	assert.Equal(t, []int{fds[1]}, ready, "only the writable end is ready: nothing was written yet")
+
+	_, err = unix.Write(fds[1], []byte("x"))
+	require.NoError(t, err, "write")
+	sel.Unregister(fds[1])
+	ready, err = sel.Select()
+	require.NoError(t, err, "select")
+	assert.Equal(t, []int{fds[0]}, ready, "the reading end is ready once a byte arrived")
+}
+
+func TestRegisterRefusesAnFDSelectCannotHold(t *testing.T) {
+	sel := NewSelector(nil)
+	err := sel.Register(fdSetSize, Readable, "on_readable", func() {})
+	assert.ErrorIs(t, err, errFDTooLarge)
+	assert.Zero(t, sel.Len(), "nothing registered")
+}
 
 func TestEachRequestWalksThroughItsStates(t *testing.T) { stagetest.StatePaths(t, stage, fetchAll) }
 
