@@ -16,39 +16,57 @@
 // a ready queue, timers, and epoll or kqueue instead of select(2), which
 // lifts the limit of 1024 sockets; tens of thousands now fit on one thread.
 //
-// Read the files in this order:
+// The chapter, in reading order:
 //
 //   - future.go: Future, a result that arrives later. The same file as in
-//     stage 3; done-callbacks are always scheduled, never run inline.
-//   - task.go: Task, Await and Step: how a coroutine suspends on a future
-//     and is resumed when it is resolved; cancellation; panics.
+//     stage 3, byte for byte; done-callbacks are always scheduled, never
+//     run inline.
+//   - task.go: the task's states (not started, running, suspended, done),
+//     Await and Step: how a coroutine suspends on a future and is resumed
+//     when it is resolved; cancellation; panics.
 //   - request.go: fetch, one request as a coroutine, and fetchAll, one
 //     task per request.
 //   - loop.go: EventLoop, whose Run is a table of contents: poll for I/O,
 //     fire due timers, run what is ready.
-//   - timer.go (CallLater, Sleep), io.go (Readable, Writable),
-//     wakeup.go (CallSoonThreadsafe), debug.go (slow steps, lost errors).
+//   - timer.go (CallLater, Sleep) and io.go (Readable, Writable).
 //   - selector.go and selector_linux.go / selector_darwin.go: the interface
 //     to the kernel, and epoll (with a timerfd for precise timeouts) and
 //     kqueue behind it.
+//   - limits.go: how many sockets fit, checked before the run starts.
+//   - debug.go: what the loop keeps for its user: the trace, debug mode
+//     (slow steps named) and failed tasks whose error nobody read.
+//   - main.go: the flags only this stage has, and the loop each run gets.
 //
-// Then a small asyncio on top, a page each: gather.go (Gather,
-// AsCompleted, WaitFor), locks.go (Semaphore, Lock), queue.go (Queue),
-// executor.go (RunInExecutor), retry.go (Retry, Backoff) and echo.go (a
-// server on the loop). demos.go, demo_patterns.go and demo_antipatterns.go
-// run each of them, and each classic mistake, with -demo NAME (-help lists
-// them). limits.go checks that -n fits in the open-file limit;
-// internal/trace/emit.go says why trace events are built out of line.
+// Appendix: a small asyncio on our loop, a page each, built from nothing
+// but the chapter's futures, tasks and timers:
+//
+//   - aio_gather.go: Gather, AsCompleted, WaitFor.
+//   - aio_locks.go: Semaphore, and Lock, a semaphore of one.
+//   - aio_queue.go: a bounded Queue, with backpressure and Join.
+//   - aio_retry.go: Retry with exponential backoff and jitter.
+//   - aio_executor.go: RunInExecutor, and the wake-up pipe behind
+//     CallSoonThreadsafe that brings its results back to the loop.
+//   - aio_echo.go: Serve, a server on the loop, and echo.
+//
+// The demos run each of these, and each classic mistake, with -demo NAME
+// (-help lists them): demo_run.go (the list and what every demo shares),
+// demo_patterns.go and demo_antipatterns.go.
 //
 // Run it with -trace - to watch each task step, suspend on a future and
 // resume, and with -debug to have the loop name any step that blocks it.
 //
-// What comes next is not another stage but a look in the mirror: Go's own
-// runtime is this loop. Its netpoller (runtime/netpoll_epoll.go) is an
-// epoll loop like ours; a goroutine that reads from a socket that has
-// nothing is parked, as our tasks are suspended, and made runnable again
-// when epoll says the fd is ready. Goroutines are Go's tasks, and every
-// blocking call is an Await the compiler writes for you. That is why
-// ordinary Go needs none of this code: it ships with the event loop built
-// in.
+// What still hurts: nothing in the lesson's code, but everything around
+// it. Every function that waits must take the coroutine's handle and
+// Await by hand; one blocking call, a time.Sleep or a slow disk read,
+// freezes every request, because all of them share one thread; and the
+// loop, its timers and its poller are code that every program would have
+// to carry.
+//
+// Next: there is no stage 5, only a look in the mirror. Go's own runtime
+// is this loop: its netpoller sits on epoll (Linux) or kqueue (macOS), a
+// goroutine that reads from a socket with nothing to read is parked, as
+// our tasks are suspended, and made runnable again when the poller says
+// the fd is ready. Goroutines are Go's tasks, and every blocking call is
+// an Await the compiler writes for you (docs/go-runtime.md). The patterns
+// and anti-patterns chapters then take the appendix's tools one by one.
 package main
