@@ -14,6 +14,15 @@
 // A request that begins with an HTTP method is answered as HTTP/1.1 200 with
 // that line as the body, so curl and a browser work too.
 //
+// With -max-conns N, a connection beyond N open at once is answered at once
+// with the line "busy: the server is full (-max-conns reached)" (an HTTP
+// client gets it in a 503 Service Unavailable) and closed.
+//
+// With -fail-every K, the requests numbered K, 2K, … fail after their delay:
+// "Request 6" is number 6, so -fail-every 3 fails requests 3, 6 and 9 in
+// whatever order they arrive, each number once (a retry is answered).
+// Requests without a number fail by arrival order: the K-th, 2K-th, ….
+//
 // # Examples
 //
 //	go run ./slowserver                          # 127.0.0.1:8080, 5 s per reply
@@ -91,9 +100,9 @@ func parseFlags(args []string, stdout io.Writer) (cfg slowserver.Config, quiet b
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (127.0.0.1:0 picks a free port)")
 	fs.DurationVar(&cfg.Delay, "delay", 5*time.Second, "time before each reply")
 	fs.DurationVar(&cfg.Jitter, "jitter", 0, "each delay gets a random extra in [0, jitter)")
-	fs.IntVar(&cfg.FailEvery, "fail-every", 0, "make every Nth request fail (0: never)")
+	fs.IntVar(&cfg.FailEvery, "fail-every", 0, "fail the requests numbered `K`, 2K, … (\"Request 6\" is 6), once each; unnumbered ones by arrival order (0: never)")
 	failMode := fs.String("fail-mode", "reset", "how requests fail: reset or garbage")
-	fs.IntVar(&cfg.MaxConns, "max-conns", 0, `answer "busy" to connections beyond this many (0: no cap)`)
+	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "answer the busy line (HTTP: 503) to connections beyond this many open at once (0: no cap)")
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", slowserver.DefaultReadTimeout, "close clients that send nothing for this long")
 	fs.BoolVar(&quiet, "quiet", false, "no log line per request")
 

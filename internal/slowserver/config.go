@@ -53,11 +53,16 @@ type Config struct {
 	Addr        string        // "127.0.0.1:0" picks a free port; "" means that too
 	Delay       time.Duration // time before each reply; 0 means reply at once
 	Jitter      time.Duration // each delay gets a uniform random extra in [0, Jitter)
-	FailEvery   int           // if > 0, the k-th, 2k-th, … request to arrive fails after its delay
+	FailEvery   int           // if k > 0, requests numbered k, 2k, … ("Request 6" is number 6) fail after their delay, each number once; requests without a number fail by arrival order
 	FailMode    FailMode      // how those requests fail
-	MaxConns    int           // if > 0, connections beyond this many open at once get "busy\n" and are closed
+	MaxConns    int           // if > 0, connections beyond this many open at once get BusyReply (or an HTTP 503) and are closed
 	ReadTimeout time.Duration // how long a client may stay silent before its first message; 0 means 10s
 	Log         io.Writer     // one line per event; nil means no log
+
+	// hold, for tests only: when set, every reply waits after its delay
+	// until hold is closed, so a test can see all its requests in flight at
+	// once however slow the machine (see TestConcurrency).
+	hold <-chan struct{}
 }
 
 // Validate reports the first knob that makes no sense (a negative duration or

@@ -1,7 +1,7 @@
 // This file holds one connection's life, in the order it happens:
 //
-//	admit -> read the request -> wait the delay -> answer, fail on purpose,
-//	or notice the client left -> close
+//	admit (or turn away: busy) -> read the request -> wait the delay ->
+//	answer, fail on purpose, or notice the client left -> close
 //
 // Each connection has one goroutine, plus a second one while it waits (the
 // watcher, which notices a client that goes away). Both end before serve
@@ -21,6 +21,10 @@ import (
 // writeTimeout bounds writing a reply to a client that does not read.
 const writeTimeout = 10 * time.Second
 
+// busyTimeout bounds each step of turning a connection away: reading its
+// request, then writing the busy reply and draining the rest.
+const busyTimeout = time.Second
+
 // outcome is how a wait ended.
 type outcome int
 
@@ -36,7 +40,8 @@ func (s *Server) serve(conn net.Conn, id int64) {
 	defer s.wg.Done()
 	defer s.untrack(conn)
 	s.stats.update(func(st *Stats) { st.Accepted++ })
-	if !s.admit(conn) {
+	if !s.admit() {
+		s.turnAway(conn, id)
 		return
 	}
 	defer s.open.Add(-1)
@@ -47,19 +52,47 @@ func (s *Server) serve(conn net.Conn, id int64) {
 	s.handle(conn, id, req)
 }
 
-// admit enforces MaxConns: a connection over the cap is counted as Rejected
-// and told "busy". It reports whether to serve conn.
-func (s *Server) admit(conn net.Conn) bool {
+// admit enforces MaxConns: it takes one of the open-connection slots and
+// reports whether there was one to take.
+func (s *Server) admit() bool {
 	n := s.open.Add(1)
 	if s.cfg.MaxConns <= 0 || n <= int64(s.cfg.MaxConns) {
 		return true
 	}
 	s.open.Add(-1)
-	s.stats.update(func(st *Stats) { st.Rejected++ })
-	s.log.printf("rejected a connection: %d already open (-max-conns)", s.cfg.MaxConns)
-	_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-	_, _ = conn.Write([]byte(BusyReply + "\n"))
 	return false
+}
+
+// turnAway answers a connection over the cap with the busy reply, counted
+// as Rejected. It reads the request first, so that an HTTP client gets a 503
+// and a line client its line; a client that stays silent gets the line after
+// busyTimeout (or ReadTimeout, if shorter). It holds no slot, and each step —
+// the read, then the write and the drain — is bounded by busyTimeout.
+func (s *Server) turnAway(conn net.Conn, id int64) {
+	s.stats.update(func(st *Stats) { st.Rejected++ })
+	s.log.printf("#%d turned away: %d connections already open (-max-conns)", id, s.cfg.MaxConns)
+	buf := make([]byte, maxRequest)
+	_ = conn.SetReadDeadline(time.Now().Add(min(s.cfg.ReadTimeout, busyTimeout)))
+	n, _ := conn.Read(buf) // silence, EOF or an error: still say busy
+	if s.isClosing() {
+		return
+	}
+	_ = conn.SetDeadline(time.Now().Add(busyTimeout))
+	if _, err := conn.Write(busyReply(parseRequest(buf[:n]))); err != nil {
+		return
+	}
+	closeGently(conn)
+}
+
+// closeGently sends FIN and discards whatever the client still sends until
+// it closes its end or conn's deadline passes; serve then closes conn.
+// Closing a socket with unread bytes in it makes the kernel send a reset,
+// which can destroy a reply the client has not read yet.
+func closeGently(conn net.Conn) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.CloseWrite()
+	}
+	_, _ = io.Copy(io.Discard, conn)
 }
 
 // readRequest does the one read that is the request. A client that sends
@@ -89,8 +122,7 @@ func (s *Server) readRequest(conn net.Conn, id int64) (request, bool) {
 // handle counts req as in flight, waits the delay and then answers it,
 // fails it on purpose, or records that the client left or Close came.
 func (s *Server) handle(conn net.Conn, id int64, req request) {
-	seq := s.requests.Add(1)
-	failing := s.cfg.FailEvery > 0 && seq%int64(s.cfg.FailEvery) == 0
+	failing := s.fails.pick(req)
 	arrived := time.Now()
 	st := s.stats.update(func(st *Stats) { st.InFlight++ })
 	s.log.printf("#%d arrived: %q (in flight %d)", id, req.text, st.InFlight)
@@ -143,10 +175,29 @@ func (s *Server) wait(conn net.Conn, d time.Duration) outcome {
 	case <-s.done:
 		result = shutDown
 	case <-timer.C:
+		if result = s.held(gone); result == wentAway {
+			return wentAway
+		}
 	}
 	_ = conn.SetReadDeadline(time.Unix(1, 0)) // wakes the watcher's read
 	<-gone
 	return result
+}
+
+// held waits, after the delay, until the test hook Config.hold is closed;
+// without the hook it returns at once.
+func (s *Server) held(gone <-chan struct{}) outcome {
+	if s.cfg.hold == nil {
+		return waited
+	}
+	select {
+	case <-s.cfg.hold:
+		return waited
+	case <-gone:
+		return wentAway
+	case <-s.done:
+		return shutDown
+	}
 }
 
 // answer counts the reply as served and then writes it. Counting first means

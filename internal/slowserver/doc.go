@@ -20,6 +20,28 @@
 // ("GET / HTTP/1.1") is answered as HTTP/1.1 200 with that same line as the
 // body and Connection: close, so curl and a browser work.
 //
+// # Busy
+//
+// With Config.MaxConns set, a connection beyond that many open at once is
+// turned away, at once and without the delay. The server still reads its
+// request (waiting at most a second), so that it can answer in kind:
+//
+//	Request 7            ->  busy: the server is full (-max-conns reached)\n
+//	GET / HTTP/1.1       ->  HTTP/1.1 503 Service Unavailable, with that line as the body
+//
+// The line is BusyReply; a client recognises it and reports the request as
+// refused, not answered. A client that sends nothing gets the line too.
+//
+// # Failing on purpose
+//
+// With Config.FailEvery set to k, the requests numbered k, 2k, 3k, … fail
+// after their delay (a reset or garbage, as Config.FailMode says). A
+// request's number is the number its line ends in: 6 for "Request 6", what
+// every stage sends. So k = 3 fails requests 3, 6 and 9 whatever order they
+// arrive in. Each number fails only the first time it arrives: a client that
+// retries request 6 is answered. Requests without a number (HTTP ones, say)
+// fail by arrival order instead: the k-th, 2k-th, … of them.
+//
 // # Counters
 //
 // Stats reports requests in flight (read, reply not yet written), the peak of
@@ -29,7 +51,7 @@
 //
 // # Knobs
 //
-// Config sets the delay and its jitter, makes every k-th request fail (a
-// connection reset or binary garbage), caps open connections and bounds how
-// long a client may stay silent. Log, if set, gets one line per event.
+// Config sets the delay and its jitter, which requests fail and how, caps
+// open connections and bounds how long a client may stay silent. Log, if
+// set, gets one line per event.
 package slowserver

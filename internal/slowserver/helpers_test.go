@@ -30,6 +30,7 @@ func startServer(t *testing.T, cfg Config) *Server {
 
 // result is what a client saw: the bytes it read and how reading ended.
 type result struct {
+	sent  string // the message, to tell the results of askAll apart
 	reply string
 	err   error // nil for a clean close; ECONNRESET for a reset
 	took  time.Duration
@@ -53,7 +54,7 @@ func send(conn net.Conn, msg string, start time.Time) result {
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 	_, _ = io.WriteString(conn, msg)
 	b, err := io.ReadAll(conn)
-	return result{reply: string(b), err: err, took: time.Since(start)}
+	return result{sent: msg, reply: string(b), err: err, took: time.Since(start)}
 }
 
 // askAll runs n clients at once; message i is msg(i). Results come back in

@@ -104,3 +104,28 @@ func TestHTTP(t *testing.T) {
 	})
 	http.DefaultClient.CloseIdleConnections()
 }
+
+func TestRequestNumber(t *testing.T) {
+	tests := []struct {
+		name string
+		send string
+		want int64
+	}{
+		{"reads the number a stage's request ends in", "Request 7", 7},
+		{"reads it before a newline", "Request 12\r\nmore", 12},
+		{"reads a bare number", "42", 42},
+		{"reads zero", "Request 0", 0},
+		{"reads 18 digits", "Request 999999999999999999", 999999999999999999},
+		{"has no number when the last word is not digits", "Request 7a", -1},
+		{"has no number after a trailing space", "Request 7 ", -1},
+		{"has no number with 19 digits, too many for certain", "Request 9223372036854775807", -1},
+		{"has no number with a sign", "Request -3", -1},
+		{"gives an HTTP request no number, whatever its path", "GET /7 HTTP/1.1\r\n", -1},
+		{"has no number when empty", "", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, parseRequest([]byte(tt.send)).number, "number of %q", tt.send)
+		})
+	}
+}

@@ -19,7 +19,7 @@ type Server struct {
 	log   logger
 	stats counters
 
-	requests  atomic.Int64  // requests arrived so far; numbers them for FailEvery
+	fails     failPicker    // which requests FailEvery fails
 	open      atomic.Int64  // connections open now, for MaxConns
 	abandoned atomic.Int64  // requests still waiting when Close came
 	done      chan struct{} // closed by Close: every wait ends
@@ -45,6 +45,7 @@ func Start(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:   cfg,
 		ln:    ln,
+		fails: failPicker{every: int64(cfg.FailEvery)},
 		log:   logger{w: cfg.Log},
 		done:  make(chan struct{}),
 		conns: make(map[net.Conn]struct{}),

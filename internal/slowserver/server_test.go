@@ -8,7 +8,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,16 +22,17 @@ import (
 
 func TestConcurrency(t *testing.T) {
 	tests := []struct {
-		name  string
-		n     int
-		delay time.Duration
+		name string
+		n    int
 	}{
-		{"answers 10 clients with all 10 in flight at once", 10, 300 * time.Millisecond},
-		{"answers 1,000 clients with all 1,000 in flight at once", 1000, 500 * time.Millisecond},
+		{"answers 10 clients with all 10 in flight at once", 10},
+		{"answers 1,000 clients with all 1,000 in flight at once", 1000},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := startServer(t, Config{Delay: tt.delay})
+			const delay = 200 * time.Millisecond
+			hold := make(chan struct{})
+			s := startServer(t, Config{Delay: delay, hold: hold})
 			conns := dialAll(t, s, tt.n)
 
 			start := time.Now()
@@ -37,20 +40,23 @@ func TestConcurrency(t *testing.T) {
 			for i, conn := range conns {
 				go func() { results <- send(conn, fmt.Sprintf("Request %d", i), start) }()
 			}
+			// The replies wait for hold, so however slow this machine, all n
+			// requests can be in flight at once; a server that handled them
+			// one at a time never gets there.
+			require.Eventually(t, func() bool { return s.Stats().InFlight == int64(tt.n) },
+				30*time.Second, 5*time.Millisecond, "all %d requests in flight at once; stats %+v", tt.n, s.Stats())
+			close(hold)
+
 			got := make(map[string]bool)
 			for range tt.n {
 				r := <-results
 				assert.NoError(t, r.err, "reading a reply")
+				assert.GreaterOrEqual(t, r.took, delay, "no reply before the delay")
 				got[r.reply] = true
 			}
-			elapsed := time.Since(start)
-
 			assert.Len(t, got, tt.n, "every client got its own reply")
 			assert.True(t, got["Response to Request 0\n"], "reply to Request 0")
-			assert.GreaterOrEqual(t, elapsed, tt.delay, "no reply before the delay")
-			assert.Less(t, elapsed, tt.delay+10*time.Second, "a hang guard; Peak below is the proof of concurrency")
-			st := s.Stats()
-			assert.Equal(t, Stats{InFlight: 0, Peak: int64(tt.n), Served: int64(tt.n), Accepted: int64(tt.n)}, st,
+			assert.Equal(t, Stats{InFlight: 0, Peak: int64(tt.n), Served: int64(tt.n), Accepted: int64(tt.n)}, s.Stats(),
 				"stats read right after the last reply (Peak == n: all n waited together)")
 		})
 	}
@@ -73,73 +79,139 @@ func dialAll(t *testing.T, s *Server, n int) []net.Conn {
 }
 
 func TestFailEvery(t *testing.T) {
-	tests := []struct {
+	modes := []struct {
 		name   string
 		mode   FailMode
 		failed func(r result) bool
 	}{
-		{"resets every 5th request", FailReset, func(r result) bool {
+		{"resets requests 3, 6 and 9, whatever order they arrive in", FailReset, func(r result) bool {
 			return errors.Is(r.err, syscall.ECONNRESET) && r.reply == ""
 		}},
-		{"sends garbage with no newline for every 5th request", FailGarbage, func(r result) bool {
+		{"sends garbage with no newline to requests 3, 6 and 9, whatever order they arrive in", FailGarbage, func(r result) bool {
 			return r.err == nil && r.reply != "" && !strings.Contains(r.reply, "\n")
 		}},
 	}
-	for _, tt := range tests {
+	for _, tt := range modes {
 		t.Run(tt.name, func(t *testing.T) {
-			s := startServer(t, Config{Delay: 200 * time.Millisecond, FailEvery: 5, FailMode: tt.mode})
-			var failed, answered int
-			for _, r := range askAll(s.Addr(), 10, func(i int) string { return fmt.Sprint("Request ", i) }) {
+			s := startServer(t, Config{Delay: 50 * time.Millisecond, FailEvery: 3, FailMode: tt.mode})
+			var failed, answered []string
+			// Requests 9, 8, … 1, all at once: arrival order is anyone's guess.
+			for _, r := range askAll(s.Addr(), 9, func(i int) string { return fmt.Sprint("Request ", 9-i) }) {
 				switch {
 				case tt.failed(r):
-					failed++
-				case r.err == nil && strings.HasPrefix(r.reply, "Response to Request "):
-					answered++
+					failed = append(failed, r.sent)
+				case r.err == nil && r.reply == "Response to "+r.sent+"\n":
+					answered = append(answered, r.sent)
 				default:
-					t.Errorf("unexpected result: reply %q, error %v", r.reply, r.err)
+					t.Errorf("unexpected result for %q: reply %q, error %v", r.sent, r.reply, r.err)
 				}
 			}
-			assert.Equal(t, 2, failed, "clients that saw the failure")
-			assert.Equal(t, 8, answered, "clients that were answered")
+			assert.ElementsMatch(t, []string{"Request 3", "Request 6", "Request 9"}, failed, "requests that failed")
+			assert.Len(t, answered, 6, "requests answered")
 			st := s.Stats()
-			assert.Equal(t, int64(2), st.Failed, "Failed")
-			assert.Equal(t, int64(8), st.Served, "Served")
+			assert.Equal(t, int64(3), st.Failed, "Failed")
+			assert.Equal(t, int64(6), st.Served, "Served")
 			assert.Equal(t, int64(0), st.InFlight, "InFlight")
 		})
 	}
+
+	t.Run("answers a retried request: each number fails once", func(t *testing.T) {
+		s := startServer(t, Config{FailEvery: 2})
+		first := ask(s.Addr(), "Request 4")
+		assert.ErrorIs(t, first.err, syscall.ECONNRESET, "first try of request 4")
+		second := ask(s.Addr(), "Request 4")
+		assert.NoError(t, second.err, "retry of request 4")
+		assert.Equal(t, "Response to Request 4\n", second.reply, "retry of request 4")
+	})
+
+	t.Run("fails requests without a number by arrival order", func(t *testing.T) {
+		s := startServer(t, Config{FailEvery: 2})
+		var failed []int
+		for i := 1; i <= 6; i++ { // one after another: arrival order is i
+			if r := ask(s.Addr(), "hello"); r.err != nil {
+				failed = append(failed, i)
+			}
+		}
+		assert.Equal(t, []int{2, 4, 6}, failed, "requests that failed, in arrival order")
+	})
+
+	t.Run("never fails request 0", func(t *testing.T) {
+		s := startServer(t, Config{FailEvery: 1})
+		r := ask(s.Addr(), "Request 0")
+		assert.NoError(t, r.err, "request 0")
+		assert.Equal(t, "Response to Request 0\n", r.reply, "request 0")
+	})
 }
 
 func TestMaxConns(t *testing.T) {
-	s := startServer(t, Config{Delay: 300 * time.Millisecond, MaxConns: 3})
-	var busy, answered int
-	for _, r := range askAll(s.Addr(), 5, func(i int) string { return fmt.Sprint("Request ", i) }) {
-		switch {
-		case strings.HasPrefix(r.reply, BusyReply+"\n"):
-			busy++
-		case r.err == nil && strings.HasPrefix(r.reply, "Response to Request "):
-			answered++
-		default:
-			t.Errorf("unexpected result: reply %q, error %v", r.reply, r.err)
-		}
+	hold := make(chan struct{})
+	s := startServer(t, Config{MaxConns: 3, hold: hold})
+	answers := make(chan result, 3)
+	for i := range 3 {
+		go func() { answers <- ask(s.Addr(), fmt.Sprint("Request ", i+1)) }()
 	}
-	assert.Equal(t, 2, busy, "clients told busy")
-	assert.Equal(t, 3, answered, "clients answered")
+	require.Eventually(t, func() bool { return s.Stats().InFlight == 3 }, 10*time.Second, 5*time.Millisecond,
+		"3 requests in flight, filling the server")
+
+	t.Run("tells a line client over the cap that the server is busy", func(t *testing.T) {
+		r := ask(s.Addr(), "Request 4")
+		assert.NoError(t, r.err, "reading the reply")
+		assert.Equal(t, BusyReply+"\n", r.reply, "reply")
+	})
+
+	t.Run("answers an HTTP client over the cap with 503 and the busy line", func(t *testing.T) {
+		resp, err := http.Get("http://" + s.Addr() + "/")
+		require.NoError(t, err, "GET")
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err, "reading the body")
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "status")
+		assert.Equal(t, BusyReply+"\n", string(body), "body")
+		assert.Equal(t, int64(len(body)), resp.ContentLength, "content length")
+		http.DefaultClient.CloseIdleConnections()
+	})
+
+	t.Run("tells a silent client over the cap that it is busy, within a second or so", func(t *testing.T) {
+		start := time.Now()
+		conn, err := net.Dial("tcp", s.Addr())
+		require.NoError(t, err, "dial")
+		defer conn.Close()
+		r := send(conn, "", start)
+		assert.NoError(t, r.err, "reading the reply")
+		assert.Equal(t, BusyReply+"\n", r.reply, "reply")
+		assert.Less(t, r.took, 5*busyTimeout, "closed by busyTimeout, not left holding a goroutine")
+	})
+
+	close(hold)
+	for range 3 {
+		r := <-answers
+		assert.NoError(t, r.err, "reading a reply")
+		assert.Equal(t, "Response to "+r.sent+"\n", r.reply, "a client within the cap")
+	}
+	r := ask(s.Addr(), "Request 5")
+	assert.Equal(t, "Response to Request 5\n", r.reply, "a client once the first three left (the turned-away ones held no slot)")
 	st := s.Stats()
-	assert.Equal(t, int64(2), st.Rejected, "Rejected")
+	assert.Equal(t, int64(3), st.Rejected, "Rejected")
 	assert.Equal(t, int64(3), st.Peak, "Peak")
-	assert.Equal(t, int64(5), st.Accepted, "Accepted")
+	assert.Equal(t, int64(7), st.Accepted, "Accepted")
+	assert.Equal(t, int64(0), st.Failed, "Failed")
 }
 
 func TestSilentClient(t *testing.T) {
-	s := startServer(t, Config{Delay: time.Second, ReadTimeout: 200 * time.Millisecond})
+	const readTimeout = 200 * time.Millisecond
+	s := startServer(t, Config{Delay: time.Second, ReadTimeout: readTimeout})
+	// The clock starts before the dial: the server may accept, and start its
+	// own clock, before Dial returns here (a clock started after Dial once
+	// saw 199.93 ms).
+	start := time.Now()
 	conn, err := net.Dial("tcp", s.Addr())
 	require.NoError(t, err, "dial")
 	defer conn.Close()
 
-	got := send(conn, "", time.Now())
+	got := send(conn, "", start)
 	assert.NoError(t, got.err, "the server closes cleanly")
 	assert.Empty(t, got.reply, "no reply to a client that sent nothing")
-	assert.GreaterOrEqual(t, got.took, 200*time.Millisecond, "closed after the read timeout")
+	assert.GreaterOrEqual(t, got.took, readTimeout, "closed after the read timeout")
 	assert.Less(t, got.took, DefaultReadTimeout/2, "closed by ReadTimeout, not the 10s default")
 	assert.Equal(t, int64(1), s.Stats().Failed, "Failed")
 }
