@@ -4,6 +4,7 @@
 package book
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"html/template"
@@ -204,6 +205,38 @@ func TestMainCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("warns when serving on every interface, and serves anyway", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var stdout, stderr syncBuffer
+		code := make(chan int, 1)
+		go func() { code <- run(ctx, []string{"-addr", "0.0.0.0:0"}, &stdout, &stderr) }()
+
+		port := ""
+		require.Eventually(t, func() bool {
+			m := regexp.MustCompile(`^the book is at http://127\.0\.0\.1:(\d+)/\n`).FindStringSubmatch(stdout.String())
+			if m != nil {
+				port = m[1]
+			}
+			return m != nil
+		}, 10*time.Second, 10*time.Millisecond, "the URL line; stdout: %s; stderr: %s", &stdout, &stderr)
+		assert.Equal(t, "docs: warning: serving on every interface: anyone on your network can read these pages (-addr 127.0.0.1:PORT keeps them on this machine)\n",
+			stderr.String(), "one line of warning")
+
+		resp, err := http.Get("http://127.0.0.1:" + port + "/")
+		require.NoError(t, err, "GET / through loopback")
+		_ = resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+		cancel()
+		select {
+		case c := <-code:
+			assert.Equal(t, 0, c, "exit code after the stop; stderr: %s", &stderr)
+		case <-time.After(10 * time.Second):
+			t.Fatal("Main did not return after the stop")
+		}
+	})
+
 	t.Run("says the port is taken and suggests another address", func(t *testing.T) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		require.NoError(t, err)
@@ -231,6 +264,76 @@ func TestMainCommand(t *testing.T) {
 			assert.Contains(t, stderr.String(), "usage: tutor docs")
 		})
 	}
+}
+
+func TestExposure(t *testing.T) {
+	tests := []struct {
+		name string
+		addr string
+		want string // in the warning; "" for none
+	}{
+		{name: "IPv4 loopback is private to this machine", addr: "127.0.0.1:6060"},
+		{name: "any 127/8 address is loopback too", addr: "127.0.0.2:6060"},
+		{name: "IPv6 loopback is private to this machine", addr: "[::1]:6060"},
+		{name: "0.0.0.0 is every interface", addr: "0.0.0.0:6060", want: "serving on every interface: anyone on your network can read these pages"},
+		{name: "[::] is every interface", addr: "[::]:6060", want: "serving on every interface: anyone on your network can read these pages"},
+		{name: "a LAN address is named", addr: "192.168.1.20:6060", want: "serving on 192.168.1.20, which is not loopback: anyone on your network can read these pages"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr, err := net.ResolveTCPAddr("tcp", tt.addr)
+			require.NoError(t, err)
+			got := exposure(addr)
+			if tt.want == "" {
+				assert.Empty(t, got, "exposure(%s)", tt.addr)
+				return
+			}
+			assert.Contains(t, got, tt.want, "exposure(%s)", tt.addr)
+		})
+	}
+}
+
+func TestServerTimeouts(t *testing.T) {
+	t.Run("the docs server has an idle and a read-header timeout", func(t *testing.T) {
+		srv := newServer(http.NotFoundHandler(), idleTimeout)
+		assert.Positive(t, srv.IdleTimeout, "IdleTimeout")
+		assert.Positive(t, srv.ReadHeaderTimeout, "ReadHeaderTimeout")
+	})
+	t.Run("an idle keep-alive connection is closed by the server", func(t *testing.T) {
+		const idle = 200 * time.Millisecond
+		h, err := Handler()
+		require.NoError(t, err)
+		srv := newServer(h, idle)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		defer func() {
+			_ = srv.Close()
+			<-served
+		}()
+
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		require.NoError(t, err)
+		defer conn.Close()
+		_, err = io.WriteString(conn, "GET /book.css HTTP/1.1\r\nHost: x\r\n\r\n")
+		require.NoError(t, err, "send a keep-alive request")
+		r := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(r, nil)
+		require.NoError(t, err, "read the response")
+		_, err = io.Copy(io.Discard, resp.Body)
+		require.NoError(t, err, "read the body")
+		_ = resp.Body.Close()
+		answered := time.Now()
+		require.False(t, resp.Close, "the server keeps the connection for another request")
+
+		// Only a generous upper bound: the server closes the connection
+		// some time after idle, never before.
+		require.NoError(t, conn.SetReadDeadline(time.Now().Add(30*time.Second)))
+		_, err = r.ReadByte()
+		assert.ErrorIs(t, err, io.EOF, "the server closed the idle connection")
+		assert.GreaterOrEqual(t, time.Since(answered), idle-20*time.Millisecond, "not before the idle timeout")
+	})
 }
 
 func TestTheEmbeddedBookIsTheOneOnDisk(t *testing.T) {

@@ -1,5 +1,7 @@
 // This file holds `tutor docs`: flags, serving the book on a loopback
-// address, and a clean stop on Ctrl-C.
+// address (with a warning when asked for any other), timeouts so that no
+// idle or half-sent connection is kept for ever, and a clean stop on
+// Ctrl-C.
 
 package book
 
@@ -22,7 +24,8 @@ import (
 // loopback only, so nothing outside this machine can read it.
 const DefaultAddr = "127.0.0.1:6060"
 
-// Main is `tutor docs`: it serves the book on -addr until SIGINT or SIGTERM.
+// Main is `tutor docs`: it serves the book on -addr until SIGINT or SIGTERM,
+// with a warning on stderr when -addr is not a loopback address.
 // It returns the exit code: 0 after a clean stop, 1 when the server cannot
 // start (for example, the port is taken), 2 on bad flags.
 func Main(args []string, stdout, stderr io.Writer) int {
@@ -64,10 +67,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, listenError(*addr, err))
 		return 1
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(handler, idleTimeout)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "the book is at http://%s/\n", ln.Addr())
+	if warning := exposure(ln.Addr()); warning != "" {
+		fmt.Fprintf(stderr, "docs: warning: %s\n", warning)
+	}
+	fmt.Fprintf(stdout, "the book is at http://%s/\n", browsable(ln.Addr()))
 
 	select {
 	case err := <-served:
@@ -87,6 +93,45 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// Timeouts of the docs server. A browser keeps a connection open after a
+// page in case it asks for more; idleTimeout closes it once the reader has
+// stopped clicking, and readHeaderTimeout drops a client that opens a
+// connection and never finishes asking.
+const (
+	idleTimeout       = 2 * time.Minute
+	readHeaderTimeout = 10 * time.Second
+)
+
+// newServer is the docs server for handler; idle is how long a keep-alive
+// connection may wait for its next request.
+func newServer(handler http.Handler, idle time.Duration) *http.Server {
+	return &http.Server{Handler: handler, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idle}
+}
+
+// exposure says who else can read the book when addr is not a loopback
+// address, or returns "" when only this machine can.
+func exposure(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	switch {
+	case !ok:
+		return fmt.Sprintf("serving on %s, which is not loopback: anyone who can reach it can read these pages", addr)
+	case tcp.IP.IsLoopback():
+		return ""
+	case tcp.IP.IsUnspecified():
+		return "serving on every interface: anyone on your network can read these pages (-addr 127.0.0.1:PORT keeps them on this machine)"
+	}
+	return fmt.Sprintf("serving on %s, which is not loopback: anyone on your network can read these pages (-addr 127.0.0.1:PORT keeps them on this machine)", tcp.IP)
+}
+
+// browsable is an address a browser on this machine can open: an
+// unspecified address ([::] or 0.0.0.0) is reached through loopback.
+func browsable(addr net.Addr) string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	}
+	return addr.String()
 }
 
 // listenError turns a failed listen into one line that says what to do.
