@@ -1,17 +1,16 @@
 // This file holds Run, what a stage reports each request's outcome to: it
 // prints one line per answer as it arrives, writes the response and error
-// trace events, and at the end prints the summary.
+// trace events, adds up each answered request's own time, and at the end
+// prints the summary.
 
 package stagecli
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
@@ -33,10 +32,16 @@ type Run struct {
 	// Embedded says the slow server runs in this process: its end of each
 	// connection is an fd of this process too.
 	Embedded bool
+	// Timeout is the run's deadline (-timeout, default 30s), counted from
+	// the start of the run: a request still unanswered then is reported
+	// with TimedOut. TimeLeft says how much of it remains.
+	Timeout time.Duration
 
 	out      io.Writer
 	start    time.Time
-	outcome  []byte // per request id: 0 pending, 'a' answered, 'f' failed
+	now      func() time.Duration // time since start; tests replace it with a clock they move
+	outcome  []byte               // per request id: 0 pending, 'a' answered, 'f' failed
+	began    []time.Duration      // per request id: when Began was called, 0 (the start) if never
 	answered int
 	failed   int
 	sum      time.Duration // each answered request's own time, added up
@@ -44,8 +49,15 @@ type Run struct {
 	progress *progress     // nil unless a long run on a terminal
 }
 
+// DefaultTimeout is Run.Timeout when -timeout is not given.
+const DefaultTimeout = 30 * time.Second
+
 func newRun(n int, server *unix.SockaddrInet4, tr *trace.Tracer, out, stderr io.Writer, start time.Time) *Run {
-	r := &Run{N: n, Server: server, Trace: tr, Stderr: stderr, out: out, start: start, outcome: make([]byte, n+1)}
+	r := &Run{
+		N: n, Server: server, Trace: tr, Stderr: stderr, Timeout: DefaultTimeout,
+		out: out, start: start, outcome: make([]byte, n+1), began: make([]time.Duration, n+1),
+	}
+	r.now = func() time.Duration { return time.Since(r.start) }
 	if f, ok := out.(*os.File); ok && n > progressAbove && term.IsTerminal(int(f.Fd())) {
 		r.progress = &progress{}
 	}
@@ -57,13 +69,32 @@ func newRun(n int, server *unix.SockaddrInet4, tr *trace.Tracer, out, stderr io.
 func (r *Run) Message(req int) []byte { return fmt.Appendf(nil, "Request %d", req) }
 
 // Elapsed is the time since the run started.
-func (r *Run) Elapsed() time.Duration { return time.Since(r.start) }
+func (r *Run) Elapsed() time.Duration { return r.now() }
+
+// TimeLeft is how long the run may still wait before its Timeout runs out,
+// never less than 0: what a loop passes to select(2) as its timeout.
+func (r *Run) TimeLeft() time.Duration { return max(r.Timeout-r.now(), 0) }
+
+// Began notes that request req starts now: a stage calls it when it opens
+// req's socket. An answered request's own time, from Began to Answered, is
+// what the summary adds up for "one at a time would take". For a request
+// Began was never called for, its time counts from the start of the run
+// instead; if it is called twice, the last call counts.
+func (r *Run) Began(req int) {
+	if req < 1 || req > r.N {
+		r.bugs = append(r.bugs, fmt.Sprintf("Began(%d): request %d does not exist (ids run 1..%d)", req, req, r.N))
+		return
+	}
+	r.began[req] = r.now()
+}
 
 // Answered reports that request req got reply, everything read up to the
-// newline or the end of the stream. A reply that is not one line of text
-// (the server sent junk) is reported as a failure instead.
+// newline or the end of the stream (at most MaxReply bytes). A reply that
+// is not an answer is reported as a failure instead: the server's busy line
+// (ErrBusy), MaxReply bytes without a newline (ErrReplyTooLong), nothing at
+// all, or junk that is not one line of text.
 func (r *Run) Answered(req int, reply []byte) {
-	text, err := oneLine(reply)
+	text, err := parseReply(reply)
 	if err != nil {
 		r.Failed(req, err)
 		return
@@ -71,9 +102,9 @@ func (r *Run) Answered(req int, reply []byte) {
 	if !r.record(req, 'a') {
 		return
 	}
-	elapsed := r.Elapsed()
+	elapsed := r.now()
 	r.answered++
-	r.sum += elapsed
+	r.sum += max(elapsed-r.began[req], 0)
 	r.Trace.Emit(trace.Event{Ev: trace.Response, Req: req, Text: text})
 	r.line(elapsed, fmt.Sprintf("request %d: %s", req, text), false)
 }
@@ -85,7 +116,14 @@ func (r *Run) Failed(req int, err error) {
 	}
 	r.failed++
 	r.Trace.Emit(trace.Event{Ev: trace.Error, Req: req, Err: err.Error()})
-	r.line(r.Elapsed(), fmt.Sprintf("request %d failed: %v", req, err), true)
+	r.line(r.now(), fmt.Sprintf("request %d failed: %v", req, err), true)
+}
+
+// TimedOut reports that request req had no reply within the run's Timeout:
+// "request 7 failed: no reply after 30s (timeout)". The error it reports
+// wraps ErrTimeout. The stage closes req's socket itself.
+func (r *Run) TimedOut(req int) {
+	r.Failed(req, timeoutError{after: formatDuration(r.Timeout)})
 }
 
 // Pending reports how many requests have no outcome yet.
@@ -120,7 +158,7 @@ func (r *Run) line(elapsed time.Duration, text string, failure bool) {
 
 // finish prints the summary and writes the done event.
 func (r *Run) finish() {
-	elapsed := r.Elapsed()
+	elapsed := r.now()
 	if r.progress != nil {
 		fmt.Fprint(r.out, "\r\033[K")
 	}
@@ -134,14 +172,14 @@ func (r *Run) abandon() {
 	if r.progress != nil {
 		fmt.Fprint(r.out, "\r\033[K")
 	}
-	r.Trace.Emit(trace.Event{Ev: trace.Done, OK: r.answered, Failed: r.failed, ElapsedUS: r.Elapsed().Microseconds()})
+	r.Trace.Emit(trace.Event{Ev: trace.Done, OK: r.answered, Failed: r.failed, ElapsedUS: r.now().Microseconds()})
 }
 
 // Tick redraws the progress line of a long run on a terminal; a stage with
 // timers can call it now and then so the clock moves while nothing arrives.
 func (r *Run) Tick() {
 	if r.progress != nil {
-		r.progress.draw(r.out, r, r.Elapsed(), false)
+		r.progress.draw(r.out, r, r.now(), false)
 	}
 }
 
@@ -177,34 +215,30 @@ func (r *Run) check() error {
 	return nil
 }
 
-// oneLine checks that a reply is one line of text ending in a newline and
-// returns it without the newline.
-func oneLine(reply []byte) (string, error) {
-	line, found := bytes.CutSuffix(reply, []byte("\n"))
-	switch {
-	case len(reply) == 0:
-		return "", fmt.Errorf("the server closed the connection without a reply")
-	case !found || bytes.IndexByte(line, '\n') >= 0:
-		return "", fmt.Errorf("malformed reply (not one line ending in a newline): %s", quoteShort(reply))
-	case !utf8.Valid(line):
-		return "", fmt.Errorf("malformed reply (not text): %s", quoteShort(reply))
-	}
-	return strings.TrimSuffix(string(line), "\r"), nil
-}
-
-func quoteShort(b []byte) string {
-	if len(b) > 40 {
-		return fmt.Sprintf("%q…", b[:40])
-	}
-	return fmt.Sprintf("%q", b)
-}
-
-// roughly formats a duration the way a person says it: "50s", "8.3s".
+// roughly formats a duration the way a person says it: "8.3s", "50s",
+// "10,012s (2.8 hours)", "168,202s (47 hours)". Seconds stay the unit so figures compare at a
+// glance; past an hour the hours follow in brackets.
 func roughly(d time.Duration) string {
-	if d >= 10*time.Second {
-		return fmt.Sprintf("%.0fs", d.Seconds())
+	if d.Round(100*time.Millisecond) < 10*time.Second {
+		return fmt.Sprintf("%.1fs", d.Seconds())
 	}
-	return fmt.Sprintf("%.1fs", d.Seconds())
+	s := thousands(int64(d.Round(time.Second)/time.Second)) + "s"
+	switch {
+	case d >= 10*time.Hour:
+		s += " (" + thousands(int64(d.Round(time.Hour)/time.Hour)) + " hours)"
+	case d >= time.Hour:
+		s += fmt.Sprintf(" (%.1f hours)", d.Hours())
+	}
+	return s
+}
+
+// thousands writes n with a comma between each group of three digits.
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // progress redraws one status line, at most ten times a second.
