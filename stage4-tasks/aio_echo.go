@@ -1,11 +1,12 @@
 // A server on the loop: the other side of fetch. One task accepts
-// connections; each connection gets a task of its own that reads and
-// writes back what it reads until the client closes. Thousands of clients
+// connections; each connection gets a task of its own that reads the
+// request and writes it back. Thousands of clients
 // fit on the one goroutine, as thousands of requests did.
 
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -52,11 +53,11 @@ func boundAddr(fd int) (*unix.SockaddrInet4, error) {
 // starts a task running handle for each; handle owns the connection's fd
 // and must close it. Cancel Serve's task to stop it: the connections'
 // tasks are cancelled with it, and lfd is left for the caller to close.
-func Serve(y Yield, loop *EventLoop, lfd int, handle func(y Yield, fd int) error) error {
+func Serve(co Coro, loop *EventLoop, lfd int, handle func(co Coro, fd int) error) error {
 	conns := make(map[int]*Task[struct{}]) // live connection tasks, by fd
 	defer stopConns(loop, conns)
 	for {
-		if _, err := Await(y, loop.Readable(lfd)); err != nil {
+		if _, err := Await(co, loop.Readable(lfd)); err != nil {
 			return err
 		}
 		fd, err := accept(lfd)
@@ -66,8 +67,8 @@ func Serve(y Yield, loop *EventLoop, lfd int, handle func(y Yield, fd int) error
 		if err != nil {
 			return fmt.Errorf("accept: %w", err)
 		}
-		t := NewTask(loop, fmt.Sprintf("connection fd %d", fd), func(y Yield) (struct{}, error) {
-			return struct{}{}, handle(y, fd)
+		t := NewTask(loop, fmt.Sprintf("connection fd %d", fd), func(co Coro) (struct{}, error) {
+			return struct{}{}, handle(co, fd)
 		})
 		conns[fd] = t
 		t.AddDoneCallback(func() {
@@ -100,36 +101,36 @@ func accept(lfd int) (int, error) {
 	if err != nil {
 		return -1, err
 	}
-	unix.CloseOnExec(fd)
-	if err := unix.SetNonblock(fd, true); err != nil {
+	if err := nonBlocking(fd); err != nil {
 		_ = unix.Close(fd)
-		return -1, fmt.Errorf("set non-blocking: %w", err)
+		return -1, err
 	}
 	return fd, nil
 }
 
-// echo is a connection handler: it writes back every byte it reads until
-// the client closes its side, then closes the connection.
-func echo(y Yield, loop *EventLoop, fd int) error {
+// echo is a connection handler that speaks the slow server's protocol,
+// without the wait: it reads the request (one read, cut at the first
+// newline), writes it back as one line, and closes the connection. So
+// fetch, pointed at it, gets its own message back as the reply.
+func echo(co Coro, loop *EventLoop, fd int) error {
 	defer closeSocket(loop, fd, 0)
-	buf := make([]byte, 4096)
+	var buf [4096]byte
 	for {
-		if _, err := Await(y, loop.Readable(fd)); err != nil {
+		if _, err := Await(co, loop.Readable(fd)); err != nil {
 			return err
 		}
-		n, err := unix.Read(fd, buf)
+		n, err := unix.Read(fd, buf[:])
 		if errors.Is(err, unix.EAGAIN) {
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("read: %w", err)
 		}
-		if n == 0 {
-			return nil // the client is done
-		}
-		if err := send(y, loop, fd, 0, buf[:n]); err != nil {
+		line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
+		if err := send(co, loop, fd, 0, append(line, '\n')); err != nil {
 			return fmt.Errorf("write: %w", err)
 		}
+		return nil
 	}
 }
 

@@ -29,8 +29,8 @@ func TestTheEchoServerOnTheLoopAnswersManyClientsAtOnce(t *testing.T) {
 			require.NoError(t, err, "listen")
 			addr, err := boundAddr(lfd)
 			require.NoError(t, err, "boundAddr")
-			server := NewTask(loop.EventLoop, "echo server", func(y Yield) (struct{}, error) {
-				return struct{}{}, Serve(y, loop.EventLoop, lfd, func(y Yield, fd int) error { return echo(y, loop.EventLoop, fd) })
+			server := NewTask(loop.EventLoop, "echo server", func(co Coro) (struct{}, error) {
+				return struct{}{}, Serve(co, loop.EventLoop, lfd, func(co Coro, fd int) error { return echo(co, loop.EventLoop, fd) })
 			})
 
 			// Clients are ordinary blocking Go code on goroutines: the
@@ -40,13 +40,13 @@ func TestTheEchoServerOnTheLoopAnswersManyClientsAtOnce(t *testing.T) {
 				go func() { replies <- echoClient(addr, fmt.Sprintf("hello %d\n", i)) }()
 			}
 			got := map[string]bool{}
-			NewTask(loop.EventLoop, "collector", func(y Yield) (int, error) {
+			NewTask(loop.EventLoop, "collector", func(co Coro) (int, error) {
 				for len(got) < tc.clients {
 					select {
 					case r := <-replies:
 						got[r] = true
 					default:
-						if _, err := Await(y, loop.Sleep(time.Millisecond)); err != nil {
+						if _, err := Await(co, loop.Sleep(time.Millisecond)); err != nil {
 							return 0, err
 						}
 					}
@@ -99,10 +99,10 @@ func TestAConnectionCancelledBeforeItsHandlerRanIsClosed(t *testing.T) {
 	addr, err := boundAddr(lfd)
 	require.NoError(t, err, "boundAddr")
 	handled := false
-	NewTask(loop.EventLoop, "echo server", func(y Yield) (struct{}, error) {
-		return struct{}{}, Serve(y, loop.EventLoop, lfd, func(y Yield, fd int) error {
+	NewTask(loop.EventLoop, "echo server", func(co Coro) (struct{}, error) {
+		return struct{}{}, Serve(co, loop.EventLoop, lfd, func(co Coro, fd int) error {
 			handled = true
-			return echo(y, loop.EventLoop, fd)
+			return echo(co, loop.EventLoop, fd)
 		})
 	})
 	client, err := net.DialTCP("tcp4", nil, &net.TCPAddr{IP: addr.Addr[:], Port: addr.Port})

@@ -68,7 +68,7 @@ func cancelAll[T any](tasks []*Task[T]) {
 // coroutine (it awaits between tasks): range over it there. If the
 // coroutine is cancelled while it waits, AsCompleted yields (nil,
 // ErrCancelled) and stops; the tasks themselves run on.
-func AsCompleted[T any](y Yield, loop *EventLoop, tasks ...*Task[T]) iter.Seq2[*Task[T], error] {
+func AsCompleted[T any](co Coro, loop *EventLoop, tasks ...*Task[T]) iter.Seq2[*Task[T], error] {
 	var finished []*Task[T] // done, not yielded yet; filled by done-callbacks
 	var wake *Future[struct{}]
 	for _, t := range tasks {
@@ -83,7 +83,7 @@ func AsCompleted[T any](y Yield, loop *EventLoop, tasks ...*Task[T]) iter.Seq2[*
 		for range tasks {
 			for len(finished) == 0 {
 				wake = NewFuture[struct{}](loop, "as completed")
-				if _, err := Await(y, wake); err != nil {
+				if _, err := Await(co, wake); err != nil {
 					yield(nil, err)
 					return
 				}
@@ -110,12 +110,12 @@ var ErrTimeout = errors.New("timed out")
 // released (a request's deferred close runs) before WaitFor returns an
 // error that wraps ErrTimeout. A timer does the watching: the cost is one
 // heap entry, removed again if the task wins.
-func WaitFor[T any](y Yield, timeout time.Duration, task *Task[T]) (T, error) {
+func WaitFor[T any](co Coro, timeout time.Duration, task *Task[T]) (T, error) {
 	timedOut := false
 	timer := task.core.loop.CallLater(timeout, func() {
 		timedOut = task.Cancel()
 	})
-	v, err := Await(y, task)
+	v, err := Await(co, task)
 	timer.Cancel()
 	if timedOut && errors.Is(err, ErrCancelled) {
 		return v, fmt.Errorf("%w after %v", ErrTimeout, timeout)

@@ -71,8 +71,8 @@ func TestGatherOfNothingIsDoneAtOnce(t *testing.T) {
 func TestCancellingTheTaskThatAwaitsGatherCancelsEveryGatheredTask(t *testing.T) {
 	loop := newTestLoop(t)
 	tasks := []*Task[int]{sleeper(loop, "a", time.Hour, 1, nil), sleeper(loop, "b", time.Hour, 2, nil)}
-	parent := NewTask(loop.EventLoop, "parent", func(y Yield) ([]int, error) {
-		return Await(y, Gather(loop.EventLoop, tasks...))
+	parent := NewTask(loop.EventLoop, "parent", func(co Coro) ([]int, error) {
+		return Await(co, Gather(loop.EventLoop, tasks...))
 	})
 	loop.CallLater(10*time.Millisecond, func() { parent.Cancel() })
 	require.NoError(t, loop.Run(), "Run (returns at once: the hour-long sleeps were cancelled)")
@@ -91,8 +91,8 @@ func TestAsCompletedYieldsTasksInTheOrderTheyFinish(t *testing.T) {
 		sleeper(loop, "middle", 20*time.Millisecond, "middle", nil),
 	}
 	var order []string
-	NewTask(loop.EventLoop, "reader", func(y Yield) (int, error) {
-		for task, err := range AsCompleted(y, loop.EventLoop, tasks...) {
+	NewTask(loop.EventLoop, "reader", func(co Coro) (int, error) {
+		for task, err := range AsCompleted(co, loop.EventLoop, tasks...) {
 			if err != nil {
 				return 0, err
 			}
@@ -110,8 +110,8 @@ func TestAsCompletedStopsWhenItsTaskIsCancelled(t *testing.T) {
 	tasks := []*Task[int]{sleeper(loop, "a", 10*time.Millisecond, 1, nil), sleeper(loop, "b", 50*time.Millisecond, 2, nil)}
 	var got []error
 	var reader *Task[int]
-	reader = NewTask(loop.EventLoop, "reader", func(y Yield) (int, error) {
-		for _, err := range AsCompleted(y, loop.EventLoop, tasks...) {
+	reader = NewTask(loop.EventLoop, "reader", func(co Coro) (int, error) {
+		for _, err := range AsCompleted(co, loop.EventLoop, tasks...) {
 			got = append(got, err)
 			if err == nil {
 				// Queued now, so it runs while the reader waits for the
@@ -141,8 +141,8 @@ func TestWaitFor(t *testing.T) {
 			loop := newTestLoop(t)
 			inner := sleeper(loop, "inner", tc.sleep, 7, nil)
 			timersLeft := -1
-			outer := NewTask(loop.EventLoop, "outer", func(y Yield) (int, error) {
-				v, err := WaitFor(y, tc.timeout, inner)
+			outer := NewTask(loop.EventLoop, "outer", func(co Coro) (int, error) {
+				v, err := WaitFor(co, tc.timeout, inner)
 				timersLeft = len(loop.timers) // after Run, none would be left anyway
 				return v, err
 			})
@@ -169,8 +169,8 @@ func TestWaitForClosesTheSocketsOfTheRequestsItTimesOut(t *testing.T) {
 	var errs []error
 	openAtEnd := -1
 	for req := 1; req <= 5; req++ {
-		NewTask(loop.EventLoop, "waiter", func(y Yield) (string, error) {
-			v, err := WaitFor(y, 100*time.Millisecond, requestTask(loop, server, req))
+		NewTask(loop.EventLoop, "waiter", func(co Coro) (string, error) {
+			v, err := WaitFor(co, 100*time.Millisecond, requestTask(loop, server, req))
 			errs = append(errs, err)
 			if len(errs) == 5 {
 				// The moment the last WaitFor returns: every socket,

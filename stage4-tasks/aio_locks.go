@@ -87,19 +87,24 @@ type Semaphore struct {
 
 // NewSemaphore returns a semaphore with n permits.
 func NewSemaphore(loop *EventLoop, n int) *Semaphore {
-	return &Semaphore{free: n, waiters: waiters{loop: loop, name: fmt.Sprintf("semaphore(%d)", n)}}
+	return newSemaphore(loop, n, fmt.Sprintf("semaphore(%d)", n))
+}
+
+// newSemaphore names the futures its waiters await name, for the trace.
+func newSemaphore(loop *EventLoop, n int, name string) *Semaphore {
+	return &Semaphore{free: n, waiters: waiters{loop: loop, name: name}}
 }
 
 // Acquire takes a permit, awaiting one if none is free. It returns an
 // error only when the task is cancelled while it waits; then it holds no
 // permit and must not Release.
-func (s *Semaphore) Acquire(y Yield) error {
+func (s *Semaphore) Acquire(co Coro) error {
 	if s.free > 0 && !s.waiters.pending() {
 		s.free--
 		return nil
 	}
 	f := s.waiters.add()
-	if _, err := Await(y, f); err != nil {
+	if _, err := Await(co, f); err != nil {
 		if s.waiters.leave(f) {
 			s.Release() // handed a permit on the way out: pass it on
 		}
@@ -125,44 +130,25 @@ func (s *Semaphore) Free() int { return s.free }
 // permit that knows it is held, so that releasing a free lock is caught.
 // Hold it across awaits only as long as needed: every waiter waits for
 // the whole of it.
-type Lock struct {
-	locked  bool
-	waiters waiters
-}
+type Lock struct{ sem *Semaphore }
 
 // NewLock returns an unlocked lock.
-func NewLock(loop *EventLoop) *Lock {
-	return &Lock{waiters: waiters{loop: loop, name: "lock"}}
-}
+func NewLock(loop *EventLoop) *Lock { return &Lock{sem: newSemaphore(loop, 1, "lock")} }
 
 // Acquire takes the lock, awaiting its release if it is held. It returns
 // an error only when the task is cancelled while it waits; then it does
 // not hold the lock.
-func (l *Lock) Acquire(y Yield) error {
-	if !l.locked && !l.waiters.pending() {
-		l.locked = true
-		return nil
-	}
-	f := l.waiters.add()
-	if _, err := Await(y, f); err != nil {
-		if l.waiters.leave(f) {
-			l.Release() // handed the lock on the way out: pass it on
-		}
-		return err
-	}
-	return nil // Release handed us the lock; it stayed locked
-}
+func (l *Lock) Acquire(co Coro) error { return l.sem.Acquire(co) }
 
 // Release hands the lock to the oldest waiter, or unlocks it. Releasing a
 // lock nobody holds is a programming error and panics.
 func (l *Lock) Release() {
-	if !l.locked {
+	if !l.Locked() {
 		panic("Lock.Release of an unlocked lock")
 	}
-	if !l.waiters.wakeOne() {
-		l.locked = false
-	}
+	l.sem.Release()
 }
 
-// Locked reports whether someone holds the lock.
-func (l *Lock) Locked() bool { return l.locked }
+// Locked reports whether someone holds the lock: its one permit is taken
+// (or on its way to the oldest waiter).
+func (l *Lock) Locked() bool { return l.sem.free == 0 }

@@ -11,16 +11,16 @@ import (
 
 // holder starts a task that acquires with acquire, holds for d, records
 // how many hold at once, and releases.
-func holder(loop *testLoop, name string, acquire func(Yield) error, release func(), d time.Duration, inside, peak *int) *Task[int] {
-	return NewTask(loop.EventLoop, name, func(y Yield) (int, error) {
-		if err := acquire(y); err != nil {
+func holder(loop *testLoop, name string, acquire func(Coro) error, release func(), d time.Duration, inside, peak *int) *Task[int] {
+	return NewTask(loop.EventLoop, name, func(co Coro) (int, error) {
+		if err := acquire(co); err != nil {
 			return 0, err
 		}
 		defer release()
 		*inside++
 		*peak = max(*peak, *inside)
 		defer func() { *inside-- }()
-		_, err := Await(y, loop.Sleep(d))
+		_, err := Await(co, loop.Sleep(d))
 		return 1, err
 	})
 }
@@ -55,13 +55,13 @@ func TestLockLetsOneThroughAtATimeInArrivalOrder(t *testing.T) {
 	lock := NewLock(loop.EventLoop)
 	var order []int
 	for i := range 4 {
-		NewTask(loop.EventLoop, fmt.Sprint("t", i), func(y Yield) (int, error) {
-			if err := lock.Acquire(y); err != nil {
+		NewTask(loop.EventLoop, fmt.Sprint("t", i), func(co Coro) (int, error) {
+			if err := lock.Acquire(co); err != nil {
 				return 0, err
 			}
 			defer lock.Release()
 			order = append(order, i)
-			_, err := Await(y, loop.Sleep(2*time.Millisecond))
+			_, err := Await(co, loop.Sleep(2*time.Millisecond))
 			return 0, err
 		})
 	}
@@ -86,7 +86,7 @@ func TestACancelledWaiterNeitherKeepsNorLosesAPermit(t *testing.T) {
 		for _, kind := range []string{"semaphore", "lock"} {
 			t.Run(kind+": "+tc.name, func(t *testing.T) {
 				loop := newTestLoop(t)
-				var acquire func(Yield) error
+				var acquire func(Coro) error
 				var release func()
 				if kind == "lock" {
 					l := NewLock(loop.EventLoop)

@@ -38,9 +38,9 @@ func NewQueue[T any](loop *EventLoop, max int) *Queue[T] {
 
 // Put adds v at the end, awaiting room while the queue is full. It fails
 // only if the task is cancelled while waiting; then v was not added.
-func (q *Queue[T]) Put(y Yield, v T) error {
+func (q *Queue[T]) Put(co Coro, v T) error {
 	for len(q.items) >= q.max {
-		if err := q.await(y, &q.putters); err != nil {
+		if err := q.await(co, &q.putters); err != nil {
 			return err
 		}
 	}
@@ -52,9 +52,9 @@ func (q *Queue[T]) Put(y Yield, v T) error {
 
 // Get takes the first item, awaiting one while the queue is empty. It
 // fails only if the task is cancelled while waiting.
-func (q *Queue[T]) Get(y Yield) (T, error) {
+func (q *Queue[T]) Get(co Coro) (T, error) {
 	for len(q.items) == 0 {
-		if err := q.await(y, &q.getters); err != nil {
+		if err := q.await(co, &q.getters); err != nil {
 			var zero T
 			return zero, err
 		}
@@ -68,9 +68,9 @@ func (q *Queue[T]) Get(y Yield) (T, error) {
 // await waits in line w until woken. Cancelled after being woken, it
 // wakes the next in line: the item, the slot or the finished work that
 // woke it is still there for them.
-func (q *Queue[T]) await(y Yield, w *waiters) error {
+func (q *Queue[T]) await(co Coro, w *waiters) error {
 	f := w.add()
-	if _, err := Await(y, f); err != nil {
+	if _, err := Await(co, f); err != nil {
 		if w.leave(f) {
 			w.wakeOne()
 		}
@@ -91,9 +91,9 @@ func (q *Queue[T]) TaskDone() {
 }
 
 // Join awaits until every item put has been marked done with TaskDone.
-func (q *Queue[T]) Join(y Yield) error {
+func (q *Queue[T]) Join(co Coro) error {
 	for q.unfinished > 0 {
-		if err := q.await(y, &q.joiners); err != nil {
+		if err := q.await(co, &q.joiners); err != nil {
 			return err
 		}
 	}

@@ -28,13 +28,13 @@ func TestQueueWithProducersAndConsumers(t *testing.T) {
 			peakLen, putWaits := 0, 0
 			var consumers []*Task[int]
 			for c := range tc.consumers {
-				consumers = append(consumers, NewTask(loop.EventLoop, fmt.Sprint("consumer ", c), func(y Yield) (int, error) {
+				consumers = append(consumers, NewTask(loop.EventLoop, fmt.Sprint("consumer ", c), func(co Coro) (int, error) {
 					for {
-						v, err := q.Get(y)
+						v, err := q.Get(co)
 						if err != nil {
 							return 0, err
 						}
-						_, err = Await(y, loop.Sleep(time.Millisecond)) // the work
+						_, err = Await(co, loop.Sleep(time.Millisecond)) // the work
 						got = append(got, v)
 						q.TaskDone()
 						if err != nil {
@@ -43,17 +43,17 @@ func TestQueueWithProducersAndConsumers(t *testing.T) {
 					}
 				}))
 			}
-			producer := NewTask(loop.EventLoop, "producer", func(y Yield) (int, error) {
+			producer := NewTask(loop.EventLoop, "producer", func(co Coro) (int, error) {
 				for i := range tc.items {
 					if q.Len() >= tc.max {
 						putWaits++
 					}
-					if err := q.Put(y, i); err != nil {
+					if err := q.Put(co, i); err != nil {
 						return 0, err
 					}
 					peakLen = max(peakLen, q.Len())
 				}
-				if err := q.Join(y); err != nil {
+				if err := q.Join(co); err != nil {
 					return 0, err
 				}
 				cancelAll(consumers) // they wait in Get forever otherwise
@@ -87,12 +87,12 @@ func TestAGetterCancelledAfterItsWakeUpPassesItOn(t *testing.T) {
 	loop := newTestLoop(t)
 	q := NewQueue[string](loop.EventLoop, 1)
 	getter := func(name string) *Task[string] {
-		return NewTask(loop.EventLoop, name, func(y Yield) (string, error) { return q.Get(y) })
+		return NewTask(loop.EventLoop, name, func(co Coro) (string, error) { return q.Get(co) })
 	}
 	first, second := getter("first"), getter("second")
-	NewTask(loop.EventLoop, "producer", func(y Yield) (int, error) {
-		_, _ = Await(y, loop.Sleep(time.Millisecond)) // both getters wait now
-		if err := q.Put(y, "item"); err != nil {      // wakes first…
+	NewTask(loop.EventLoop, "producer", func(co Coro) (int, error) {
+		_, _ = Await(co, loop.Sleep(time.Millisecond)) // both getters wait now
+		if err := q.Put(co, "item"); err != nil {      // wakes first…
 			return 0, err
 		}
 		first.Cancel() // …which is cancelled before it runs
@@ -109,11 +109,11 @@ func TestAGetterCancelledAfterItsWakeUpPassesItOn(t *testing.T) {
 func TestAPutterCancelledWhileTheQueueIsFullAddsNothing(t *testing.T) {
 	loop := newTestLoop(t)
 	q := NewQueue[int](loop.EventLoop, 1)
-	putter := NewTask(loop.EventLoop, "putter", func(y Yield) (int, error) {
-		if err := q.Put(y, 1); err != nil {
+	putter := NewTask(loop.EventLoop, "putter", func(co Coro) (int, error) {
+		if err := q.Put(co, 1); err != nil {
 			return 0, err
 		}
-		return 0, q.Put(y, 2) // full: waits
+		return 0, q.Put(co, 2) // full: waits
 	})
 	loop.CallLater(5*time.Millisecond, func() { putter.Cancel() })
 	require.NoError(t, loop.Run(), "Run")

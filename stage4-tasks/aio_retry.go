@@ -57,10 +57,10 @@ func (b Backoff) randN(n int64) int64 {
 // number, from 1. A cancellation is never retried: the task was asked to
 // stop. The error after the last try names how many there were and wraps
 // the last cause.
-func Retry[T any](y Yield, loop *EventLoop, b Backoff, attempt func(y Yield, try int) (T, error)) (T, error) {
+func Retry[T any](co Coro, loop *EventLoop, b Backoff, attempt func(co Coro, try int) (T, error)) (T, error) {
 	var zero T
 	for try := 1; ; try++ {
-		v, err := attempt(y, try)
+		v, err := attempt(co, try)
 		switch {
 		case err == nil:
 			return v, nil
@@ -69,7 +69,7 @@ func Retry[T any](y Yield, loop *EventLoop, b Backoff, attempt func(y Yield, try
 		case try >= b.Attempts:
 			return zero, fmt.Errorf("gave up after %d attempts: %w", try, err)
 		}
-		if _, err := Await(y, loop.Sleep(b.Wait(try))); err != nil {
+		if _, err := Await(co, loop.Sleep(b.Wait(try))); err != nil {
 			return zero, err
 		}
 	}

@@ -56,9 +56,9 @@ func TestRetry(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			loop := newTestLoop(t)
 			tries := 0
-			task := NewTask(loop.EventLoop, "retrying", func(y Yield) (string, error) {
+			task := NewTask(loop.EventLoop, "retrying", func(co Coro) (string, error) {
 				b := Backoff{Attempts: tc.attempts, Base: time.Millisecond, Max: 4 * time.Millisecond}
-				return Retry(y, loop.EventLoop, b, func(y Yield, try int) (string, error) {
+				return Retry(co, loop.EventLoop, b, func(co Coro, try int) (string, error) {
 					tries++
 					switch {
 					case tc.cancelled:
@@ -88,10 +88,10 @@ func TestRetryGetsAnAnswerFromAServerThatResetsEveryOtherRequest(t *testing.T) {
 	loop := newTestLoop(t)
 	var tasks []*Task[string]
 	for req := 1; req <= 6; req++ {
-		tasks = append(tasks, NewTask(loop.EventLoop, "retrying", func(y Yield) (string, error) {
+		tasks = append(tasks, NewTask(loop.EventLoop, "retrying", func(co Coro) (string, error) {
 			b := Backoff{Attempts: 5, Base: 10 * time.Millisecond}
-			return Retry(y, loop.EventLoop, b, func(y Yield, try int) (string, error) {
-				return Await(y, requestTask(loop, server, req))
+			return Retry(co, loop.EventLoop, b, func(co Coro, try int) (string, error) {
+				return Await(co, requestTask(loop, server, req))
 			})
 		}))
 	}

@@ -55,9 +55,9 @@ func sleepOnLoop(b *testing.B, c int) {
 	}
 	defer loop.Close()
 	for range c {
-		NewTask(loop, "sleeper", func(y Yield) (struct{}, error) {
+		NewTask(loop, "sleeper", func(co Coro) (struct{}, error) {
 			for range benchSleeps / c {
-				if _, err := Await(y, loop.Sleep(benchSleep)); err != nil {
+				if _, err := Await(co, loop.Sleep(benchSleep)); err != nil {
 					return struct{}{}, err
 				}
 			}
@@ -108,10 +108,10 @@ func BenchmarkTaskStep(b *testing.B) {
 	}
 	defer loop.Close()
 	var wake *Future[struct{}]
-	task := NewTask(loop, "stepper", func(y Yield) (struct{}, error) {
+	task := NewTask(loop, "stepper", func(co Coro) (struct{}, error) {
 		for {
 			wake = NewFuture[struct{}](loop, "wake")
-			if _, err := Await(y, wake); err != nil {
+			if _, err := Await(co, wake); err != nil {
 				return struct{}{}, err
 			}
 		}
@@ -134,10 +134,10 @@ func BenchmarkAwaitDone(b *testing.B) {
 	defer loop.Close()
 	done := NewFuture[int](loop, "done")
 	done.SetResult(1)
-	NewTask(loop, "awaiter", func(y Yield) (int, error) {
+	NewTask(loop, "awaiter", func(co Coro) (int, error) {
 		sum := 0
 		for b.Loop() {
-			v, _ := Await(y, done)
+			v, _ := Await(co, done)
 			sum += v
 		}
 		return sum, nil

@@ -1,17 +1,68 @@
-// Debug mode and the reports a loop owes its user. A callback or task step
-// that runs long blocks every other request: debug mode times each one and
-// names the slow ones. And a task that failed with nobody awaiting it would
-// fail silently; Close names it.
+// What the loop keeps for its user rather than for its work: the trace,
+// debug mode, and the failed tasks it reports at Close. A callback or task
+// step that runs long blocks every other request: debug mode times each
+// one and names the slow ones. And a task that failed with nobody awaiting
+// it would fail silently; Close names it.
 
 package main
 
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"reflect"
 	"runtime"
 	"time"
+
+	"github.com/loopfromscratch/loop/internal/trace"
 )
+
+// diagnostics is the EventLoop's one field that is not its work. The loop
+// embeds it, so the code reads l.trace, not l.diagnostics.trace.
+type diagnostics struct {
+	// Debug reports every callback or task step that runs longer than
+	// 100 ms: while it runs, nothing else can, so every request waits.
+	Debug bool
+	// Stderr receives debug reports and the errors of failed tasks nobody
+	// asked about; nil means os.Stderr.
+	Stderr io.Writer
+
+	trace     *trace.Tracer
+	running   *taskCore    // the task in TaskRunning, if any: the code running now serves its request
+	stepStart time.Time    // when running's step began, for its task_step event; zero unless tracing
+	req       int          // the request the I/O callback running now serves; see serving
+	stepped   *taskCore    // the last task stepped in the callback running now, for debug reports
+	failed    []failedTask // tasks that failed, checked for unread errors at Close
+}
+
+// request is the request the code running now serves, for the trace: the
+// running task's, else the I/O callback's; 0 if none.
+func (l *EventLoop) request() int {
+	if l.running != nil {
+		return l.running.req
+	}
+	return l.req
+}
+
+// serving runs fn with request() saying req.
+func (l *EventLoop) serving(req int, fn func()) {
+	prev := l.req
+	l.req = req
+	defer func() { l.req = prev }()
+	fn()
+}
+
+// stepBegan is told by task c as it starts running.
+func (l *EventLoop) stepBegan(c *taskCore) {
+	l.running, l.stepped, l.stepStart = c, c, l.trace.Now()
+}
+
+// stepEnded is told by task c as it stops running.
+func (l *EventLoop) stepEnded(c *taskCore) {
+	l.trace.TaskStep(c.id, c.req, l.stepStart)
+	l.running = nil
+}
 
 // slowStep is how long a callback may run before debug mode reports it:
 // 100 ms, long enough to be no accident, short enough that a person
@@ -58,4 +109,11 @@ func (l *EventLoop) reportUnretrieved() {
 		}
 	}
 	l.failed = nil
+}
+
+func (l *EventLoop) stderr() io.Writer {
+	if l.Stderr == nil {
+		return os.Stderr
+	}
+	return l.Stderr
 }

@@ -13,10 +13,10 @@ import (
 // demoSequential awaits each request before it starts the next one.
 func demoSequential(d *demoRun) error {
 	d.say("awaiting each of %d requests before starting the next", d.run.N)
-	NewTask(d.loop, "one by one", func(y Yield) (int, error) {
+	NewTask(d.loop, "one by one", func(co Coro) (int, error) {
 		for req := 1; req <= d.run.N; req++ {
 			// Await right after starting: nothing else is in flight.
-			if _, err := Await(y, startRequest(d.loop, d.run, req)); errors.Is(err, ErrCancelled) {
+			if _, err := Await(co, startRequest(d.loop, d.run, req)); errors.Is(err, ErrCancelled) {
 				return req, err
 			}
 		}
@@ -35,8 +35,8 @@ func demoSequential(d *demoRun) error {
 func demoBlocking(d *demoRun) error {
 	d.say("each reply is processed by time.Sleep(%v) inside its task, on the loop", d.block)
 	late := d.heartbeat()
-	d.startEach("", func(y Yield, req int) (string, error) {
-		reply, err := fetch(y, d.loop, d.run, req)
+	d.startEach("", func(co Coro, req int) (string, error) {
+		reply, err := fetch(co, d.loop, d.run, req)
 		if err != nil {
 			return "", err
 		}
@@ -59,8 +59,8 @@ func demoBlocking(d *demoRun) error {
 func demoForgotAwait(d *demoRun) error {
 	d.say("%d requests, plus a warm-up request (deadline %v) started and never awaited", d.run.N, d.timeout)
 	d.startAll()
-	NewTask(d.loop, "warm-up request, never awaited", func(y Yield) (string, error) {
-		return WaitFor(y, d.timeout, newRequest(d.loop, d.run, 0))
+	NewTask(d.loop, "warm-up request, never awaited", func(co Coro) (string, error) {
+		return WaitFor(co, d.timeout, newRequest(d.loop, d.run, 0))
 	})
 	err := d.loop.Run()
 	d.say("done in %.2fs; the loop now closes and reports, on stderr, any task whose error nobody retrieved:", d.took())
@@ -74,7 +74,7 @@ func demoForgotAwait(d *demoRun) error {
 // demoNestedLoop has request 1 run a loop of its own, inside its task.
 func demoNestedLoop(d *demoRun) error {
 	d.say("request 1 runs a second event loop inside its task; requests 2..%d are ordinary tasks", d.run.N)
-	first := newTask(d.loop, 1, "request 1 (runs its own loop)", func(y Yield) (string, error) {
+	first := newTask(d.loop, 1, "request 1 (runs its own loop)", func(co Coro) (string, error) {
 		inner, err := NewEventLoop(d.run.Trace)
 		if err != nil {
 			return "", err

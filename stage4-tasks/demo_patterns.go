@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/loopfromscratch/loop/internal/stagecli"
 )
 
 //docs:begin demoGather
@@ -18,8 +20,8 @@ import (
 func demoGather(d *demoRun) error {
 	d.say("starting %d requests, then awaiting them together with Gather", d.run.N)
 	tasks := d.startAll()
-	all := NewTask(d.loop, "gather", func(y Yield) ([]string, error) {
-		return Await(y, Gather(d.loop, tasks...))
+	all := NewTask(d.loop, "gather", func(co Coro) ([]string, error) {
+		return Await(co, Gather(d.loop, tasks...))
 	})
 	err := d.loop.Run()
 	if _, gerr := all.Result(); gerr != nil {
@@ -37,8 +39,8 @@ func demoAsCompleted(d *demoRun) error {
 	d.say("starting %d requests; AsCompleted hands each over as it finishes", d.run.N)
 	tasks := d.startAll()
 	var order []int
-	NewTask(d.loop, "as completed", func(y Yield) (int, error) {
-		for task, err := range AsCompleted(y, d.loop, tasks...) {
+	NewTask(d.loop, "as completed", func(co Coro) (int, error) {
+		for task, err := range AsCompleted(co, d.loop, tasks...) {
 			if err != nil {
 				return 0, err
 			}
@@ -65,12 +67,12 @@ func shortList(s []int, n int) string {
 func demoSemaphore(d *demoRun) error {
 	d.say("%d requests, at most %d at a time", d.run.N, d.limit)
 	sem := NewSemaphore(d.loop, d.limit)
-	d.startEach("", func(y Yield, req int) (string, error) {
-		if err := sem.Acquire(y); err != nil {
+	d.startEach("", func(co Coro, req int) (string, error) {
+		if err := sem.Acquire(co); err != nil {
 			return "", err
 		}
 		defer sem.Release()
-		return fetch(y, d.loop, d.run, req)
+		return fetch(co, d.loop, d.run, req)
 	})
 	err := d.loop.Run()
 	rounds := int(math.Ceil(float64(d.run.N) / float64(d.limit)))
@@ -86,8 +88,8 @@ func demoSemaphore(d *demoRun) error {
 func demoTimeout(d *demoRun) error {
 	d.say("%d requests, each given %v by WaitFor", d.run.N, d.timeout)
 	timedOut, returned, watched := 0, 0, 0
-	d.startEach(" with a deadline", func(y Yield, req int) (string, error) {
-		reply, err := WaitFor(y, d.timeout, newRequest(d.loop, d.run, req))
+	d.startEach(" with a deadline", func(co Coro, req int) (string, error) {
+		reply, err := WaitFor(co, d.timeout, newRequest(d.loop, d.run, req))
 		if errors.Is(err, ErrTimeout) {
 			timedOut++
 		}
@@ -114,28 +116,28 @@ func demoQueue(d *demoRun) error {
 	q := NewQueue[int](d.loop, d.limit)
 	workers := make([]*Task[int], d.limit)
 	for w := range workers {
-		workers[w] = NewTask(d.loop, fmt.Sprintf("worker %d", w+1), func(y Yield) (int, error) {
+		workers[w] = NewTask(d.loop, fmt.Sprintf("worker %d", w+1), func(co Coro) (int, error) {
 			for done := 0; ; done++ {
-				req, err := q.Get(y)
+				req, err := q.Get(co)
 				if err != nil {
 					return done, err // cancelled: no more work
 				}
-				_, _ = Await(y, startRequest(d.loop, d.run, req)) // reported by the request itself
+				_, _ = Await(co, startRequest(d.loop, d.run, req)) // reported by the request itself
 				q.TaskDone()
 			}
 		})
 	}
 	full := 0
-	NewTask(d.loop, "producer", func(y Yield) (int, error) {
+	NewTask(d.loop, "producer", func(co Coro) (int, error) {
 		for req := 1; req <= d.run.N; req++ {
 			if q.Len() == d.limit {
 				full++ // Put will wait for room: backpressure
 			}
-			if err := q.Put(y, req); err != nil {
+			if err := q.Put(co, req); err != nil {
 				return req, err
 			}
 		}
-		err := q.Join(y) // every request done, not just taken
+		err := q.Join(co) // every request done, not just taken
 		cancelAll(workers)
 		return d.run.N, err
 	})
@@ -153,13 +155,13 @@ func demoRetry(d *demoRun) error {
 	d.say("%d requests, each retried up to 5 times with backoff and jitter", d.run.N)
 	b := Backoff{Attempts: 5, Base: 100 * time.Millisecond, Max: 2 * time.Second}
 	attempts, retried := 0, 0
-	d.startEach(" (retrying)", func(y Yield, req int) (string, error) {
-		return Retry(y, d.loop, b, func(y Yield, try int) (string, error) {
+	d.startEach(" (retrying)", func(co Coro, req int) (string, error) {
+		return Retry(co, d.loop, b, func(co Coro, try int) (string, error) {
 			attempts++
 			if try == 2 {
 				retried++
 			}
-			return Await(y, newRequest(d.loop, d.run, req))
+			return Await(co, newRequest(d.loop, d.run, req))
 		})
 	})
 	err := d.loop.Run()
@@ -185,12 +187,12 @@ func (d *demoRun) process(reply string) (string, error) {
 func demoExecutor(d *demoRun) error {
 	d.say("each reply is processed by a blocking call of %v, run in RunInExecutor", d.block)
 	late := d.heartbeat()
-	d.startEach("", func(y Yield, req int) (string, error) {
-		reply, err := fetch(y, d.loop, d.run, req)
+	d.startEach("", func(co Coro, req int) (string, error) {
+		reply, err := fetch(co, d.loop, d.run, req)
 		if err != nil {
 			return "", err
 		}
-		return Await(y, RunInExecutor(d.loop, "process reply", func() (string, error) {
+		return Await(co, RunInExecutor(d.loop, "process reply", func() (string, error) {
 			return d.process(reply)
 		}))
 	})
@@ -214,15 +216,16 @@ func demoEcho(d *demoRun) error {
 		return err
 	}
 	d.say("an echo server on 127.0.0.1:%d and %d clients, all tasks of one loop (the slow server is not used)", addr.Port, d.run.N)
-	server := NewTask(d.loop, "echo server", func(y Yield) (struct{}, error) {
-		return struct{}{}, Serve(y, d.loop, lfd, func(y Yield, fd int) error { return echo(y, d.loop, fd) })
+	server := NewTask(d.loop, "echo server", func(co Coro) (struct{}, error) {
+		return struct{}{}, Serve(co, d.loop, lfd, func(co Coro, fd int) error { return echo(co, d.loop, fd) })
 	})
-	clients := d.startEach(" (echo client)", func(y Yield, req int) (string, error) {
-		return echoRequest(y, d, addr, req)
+	echoRun := &stagecli.Run{Server: addr, Trace: d.run.Trace} // all fetch needs: where to, and the trace
+	clients := d.startEach(" (echo client)", func(co Coro, req int) (string, error) {
+		return fetch(co, d.loop, echoRun, req)
 	})
-	NewTask(d.loop, "stopper", func(y Yield) (int, error) {
+	NewTask(d.loop, "stopper", func(co Coro) (int, error) {
 		for _, c := range clients {
-			_, _ = Await(y, c)
+			_, _ = Await(co, c)
 		}
 		server.Cancel()
 		return 0, nil
@@ -240,26 +243,4 @@ func demoEcho(d *demoRun) error {
 		d.say("every client heard itself back in %.2fs; then the server task was cancelled", d.took())
 	}
 	return err
-}
-
-// echoRequest sends "Request req" and a newline to the echo server at
-// addr and reads the line back.
-func echoRequest(y Yield, d *demoRun, addr *unix.SockaddrInet4, req int) (string, error) {
-	loop := d.loop
-	fd, err := openSocket(d.run.Trace, req)
-	if err != nil {
-		return "", err
-	}
-	defer closeSocket(loop, fd, req)
-	if err := connect(y, loop, fd, addr); err != nil {
-		return "", fmt.Errorf("connect: %w", err)
-	}
-	if err := send(y, loop, fd, req, append(d.run.Message(req), '\n')); err != nil {
-		return "", fmt.Errorf("send: %w", err)
-	}
-	reply, err := receive(y, loop, fd, req)
-	if err != nil {
-		return "", fmt.Errorf("receive: %w", err)
-	}
-	return string(reply), nil
 }

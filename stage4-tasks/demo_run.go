@@ -77,15 +77,16 @@ type demoRun struct {
 }
 
 // runDemo runs the demo o.demo on loop.
-func (o stageOptions) runDemo(loop *EventLoop, run *stagecli.Run) error {
+func (o *stageOptions) runDemo(loop *EventLoop, run *stagecli.Run) error {
 	d, err := findDemo(o.demo)
 	if err != nil {
 		return err
 	}
-	if o.out == nil {
-		o.out = os.Stdout
+	r := &demoRun{stageOptions: *o, loop: loop, run: run, began: time.Now()}
+	if r.out == nil {
+		r.out = os.Stdout
 	}
-	return d.run(&demoRun{stageOptions: o, loop: loop, run: run, began: time.Now()})
+	return d.run(r)
 }
 
 // say prints one line of the demo's explanation.
@@ -105,13 +106,13 @@ func (d *demoRun) startAll() []*Task[string] {
 	return tasks
 }
 
-// startEach starts one task per request running co, each reporting its
+// startEach starts one task per request running body, each reporting its
 // outcome as request req.
-func (d *demoRun) startEach(name string, co func(y Yield, req int) (string, error)) []*Task[string] {
+func (d *demoRun) startEach(name string, body func(co Coro, req int) (string, error)) []*Task[string] {
 	tasks := make([]*Task[string], d.run.N)
 	for req := 1; req <= d.run.N; req++ {
-		task := newTask(d.loop, req, fmt.Sprintf("request %d%s", req, name), func(y Yield) (string, error) {
-			return co(y, req)
+		task := newTask(d.loop, req, fmt.Sprintf("request %d%s", req, name), func(co Coro) (string, error) {
+			return body(co, req)
 		})
 		task.AddDoneCallback(func() { report(d.run, req, task) })
 		tasks[req-1] = task

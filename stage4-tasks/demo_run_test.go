@@ -18,11 +18,11 @@ import (
 // demoDelay is the slow server's delay in the demo tests.
 const demoDelay = 200 * time.Millisecond
 
-// runStage runs the stage program in-process, as main does, with args.
-func runStage(args ...string) (code int, stdout, stderr string) {
+// runProgram runs the stage program in-process, as main does, with args.
+func runProgram(args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
 	opts := stageOptions{out: &out}
-	code = stagecli.Main(stage, args, &out, &errOut, func(run *stagecli.Run) error { return opts.fetchAll(run) }, opts.flags)
+	code = stagecli.Main(stage, args, &out, &errOut, opts.runStage, opts.flags)
 	return code, out.String(), errOut.String()
 }
 
@@ -62,7 +62,7 @@ func TestEachDemoShowsWhatItsNameSays(t *testing.T) {
 			srv := stagetest.StartServer(t, tc.server)
 			before := stagetest.OpenFDs(t)
 			args := append([]string{"-demo", tc.demo, "-addr", srv.Addr(), "-n", "6"}, tc.args...)
-			code, stdout, stderr := runStage(args...)
+			code, stdout, stderr := runProgram(args...)
 
 			assert.Equal(t, tc.wantCode, code, "exit code; stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			for _, w := range tc.want {
@@ -92,7 +92,7 @@ func TestSequentialTakesNTimesTheDelayAndGatherAboutOne(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := stagetest.StartServer(t, slowserver.Config{Delay: demoDelay})
 			began := time.Now()
-			code, _, stderr := runStage("-demo", tc.demo, "-addr", srv.Addr(), "-n", "4")
+			code, _, stderr := runProgram("-demo", tc.demo, "-addr", srv.Addr(), "-n", "4")
 			took := time.Since(began)
 			require.Equal(t, stagecli.ExitOK, code, "%s: %s", tc.demo, stderr)
 			// Four requests take four delays or one according to how many
@@ -104,13 +104,13 @@ func TestSequentialTakesNTimesTheDelayAndGatherAboutOne(t *testing.T) {
 }
 
 func TestAnUnknownDemoIsBadUsageAndListsTheNames(t *testing.T) {
-	code, _, stderr := runStage("-demo", "nope")
+	code, _, stderr := runProgram("-demo", "nope")
 	assert.Equal(t, stagecli.ExitUsage, code)
 	assert.Contains(t, stderr, `unknown demo "nope"; the demos are `+strings.Join(demoNames(), ", "))
 }
 
 func TestHelpListsEveryDemo(t *testing.T) {
-	code, _, stderr := runStage("-help")
+	code, _, stderr := runProgram("-help")
 	assert.Equal(t, stagecli.ExitOK, code)
 	for _, d := range demos {
 		assert.Contains(t, stderr, fmt.Sprintf("%-13s %s", d.name, d.what), "-help lists %s", d.name)
@@ -135,7 +135,7 @@ func TestARunThatCannotFitInTheFileLimitIsRefusedUpFront(t *testing.T) {
 			if !tc.embedded {
 				args = append(args, "-addr", stagetest.ClosedAddr(t))
 			}
-			code, _, stderr := runStage(args...)
+			code, _, stderr := runProgram(args...)
 			assert.Equal(t, stagecli.ExitFailed, code, "exit code")
 			assert.Contains(t, stderr, fmt.Sprintf("-n %d: this process may open %d files", n, limit))
 			assert.Contains(t, stderr, "Raise the hard limit (ulimit -Hn) or lower -n")
@@ -149,7 +149,7 @@ func TestARunThatCannotFitInTheFileLimitIsRefusedUpFront(t *testing.T) {
 
 func TestRSSIsReportedOnRequest(t *testing.T) {
 	srv := stagetest.StartServer(t, slowserver.Config{})
-	code, _, stderr := runStage("-addr", srv.Addr(), "-n", "2", "-rss")
+	code, _, stderr := runProgram("-addr", srv.Addr(), "-n", "2", "-rss")
 	assert.Equal(t, stagecli.ExitOK, code)
 	assert.Regexp(t, `peak RSS: \d+\.\d MiB \(getrusage ru_maxrss\) for 2 requests`, stderr)
 }

@@ -17,9 +17,9 @@ func ExampleAwait() {
 	defer loop.Close()
 
 	greet := func(name string, pause time.Duration) Coroutine[string] {
-		return func(y Yield) (string, error) {
+		return func(co Coro) (string, error) {
 			fmt.Println(name, "starts")
-			if _, err := Await(y, loop.Sleep(pause)); err != nil {
+			if _, err := Await(co, loop.Sleep(pause)); err != nil {
 				return "", err
 			}
 			fmt.Println(name, "woke up")

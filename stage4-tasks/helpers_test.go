@@ -74,11 +74,15 @@ func requestTask(loop *testLoop, server *unix.SockaddrInet4, req int) *Task[stri
 
 // sleeper starts a task that sleeps d, then returns v or fails with err.
 func sleeper[T any](loop *testLoop, name string, d time.Duration, v T, err error) *Task[T] {
-	return NewTask(loop.EventLoop, name, func(y Yield) (T, error) {
-		if _, e := Await(y, loop.Sleep(d)); e != nil {
+	return NewTask(loop.EventLoop, name, func(co Coro) (T, error) {
+		if _, e := Await(co, loop.Sleep(d)); e != nil {
 			var zero T
 			return zero, e
 		}
 		return v, err
 	})
 }
+
+// stageRun is the stage as stagecli.Main runs it without stage flags: a
+// loop, fetchAll on it, Close.
+func stageRun(run *stagecli.Run) error { return new(stageOptions).runStage(run) }

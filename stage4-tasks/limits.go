@@ -75,13 +75,3 @@ func openFDs() int {
 	}
 	return 16
 }
-
-// peakRSS is the most resident memory the process has used so far, in
-// bytes: getrusage's ru_maxrss (KiB on Linux, bytes on macOS).
-func peakRSS() (uint64, error) {
-	var ru unix.Rusage
-	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
-		return 0, fmt.Errorf("getrusage: %w", err)
-	}
-	return uint64(ru.Maxrss) * maxrssUnit, nil
-}

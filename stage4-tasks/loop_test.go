@@ -60,43 +60,6 @@ func TestCallSoonRunsCallbacksInOrderOneTurnAtATime(t *testing.T) {
 	assert.Equal(t, []string{"first", "second", "queued by first"}, order)
 }
 
-func TestCallSoonThreadsafeWakesALoopAsleepInTheSelector(t *testing.T) {
-	loop := newTestLoop(t)
-	f := NewFuture[string](loop, "from another goroutine")
-	posted := make(chan bool, 1)
-	go func() {
-		time.Sleep(50 * time.Millisecond) // the loop is asleep by now: nothing else can wake it
-		posted <- loop.CallSoonThreadsafe(func() { f.SetResult("hello") })
-	}()
-	require.NoError(t, loop.RunUntilComplete(f), "RunUntilComplete")
-	assert.True(t, <-posted, "CallSoonThreadsafe accepted the callback")
-	v, err := f.Result()
-	require.NoError(t, err)
-	assert.Equal(t, "hello", v)
-	events := loop.traceEvents(t)
-	assert.Contains(t, waitTimeouts(events), int64(-1), "the loop slept without a timeout")
-
-	require.NoError(t, loop.Close(), "Close")
-	assert.False(t, loop.CallSoonThreadsafe(func() {}), "a closed loop refuses callbacks")
-}
-
-func TestManyGoroutinesCanCallSoonThreadsafeAtOnce(t *testing.T) {
-	loop := newTestLoop(t)
-	const n = 100
-	all := NewFuture[struct{}](loop, "all posted")
-	got := 0
-	for range n {
-		go loop.CallSoonThreadsafe(func() {
-			got++
-			if got == n {
-				all.SetResult(struct{}{})
-			}
-		})
-	}
-	require.NoError(t, loop.RunUntilComplete(all), "RunUntilComplete")
-	assert.Equal(t, n, got)
-}
-
 func TestRunReturnsWhenNothingIsLeft(t *testing.T) {
 	loop := newTestLoop(t)
 	require.NoError(t, loop.Run(), "an empty loop returns at once")

@@ -1,11 +1,13 @@
-// main hands the lesson, fetchAll, to the part every stage shares (flags,
-// the embedded slow server, output and exit codes: internal/stagecli) and
-// adds the flags only this stage has: debug mode, the demos of demos.go,
-// and the peak memory report.
+// main hands the stage to the part every stage shares (flags, the embedded
+// slow server, output and exit codes: internal/stagecli) and adds the flags
+// only this stage has: debug mode, the demos of demo_run.go, and the peak
+// memory report. Each run gets one loop, made and closed here; fetchAll,
+// the lesson, or a demo runs on it.
 
 package main
 
 import (
+	"errors"
 	"flag"
 	"io"
 	"os"
@@ -15,7 +17,7 @@ import (
 )
 
 // stageOptions are the flags only stage 4 has. Main fills them in before
-// it calls fetchAll.
+// it calls runStage.
 type stageOptions struct {
 	debug   bool
 	demo    string        // "" runs the n requests at once, the stage's contract
@@ -44,6 +46,29 @@ func (o *stageOptions) flags(fs *flag.FlagSet) {
 
 func main() {
 	opts := stageOptions{out: os.Stdout}
-	fetch := func(run *stagecli.Run) error { return opts.fetchAll(run) }
-	os.Exit(stagecli.Main("stage4-tasks", os.Args[1:], os.Stdout, os.Stderr, fetch, opts.flags))
+	os.Exit(stagecli.Main("stage4-tasks", os.Args[1:], os.Stdout, os.Stderr, opts.runStage, opts.flags))
+}
+
+// runStage is the stage's stagecli.FetchFunc: it checks that run.N
+// sockets fit, makes the loop, runs fetchAll or the demo on it, and closes
+// it.
+func (o *stageOptions) runStage(run *stagecli.Run) error {
+	if err := checkFileLimit(run); err != nil {
+		return err
+	}
+	loop, err := NewEventLoop(run.Trace)
+	if err != nil {
+		return err
+	}
+	loop.Debug, loop.Stderr = o.debug, run.Stderr
+	if o.demo != "" {
+		err = o.runDemo(loop, run)
+	} else {
+		err = fetchAll(loop, run)
+	}
+	err = errors.Join(err, loop.Close())
+	if o.rss {
+		stagecli.ReportPeakRSS(run)
+	}
+	return err
 }

@@ -1,8 +1,8 @@
 // One request as a coroutine. fetch reads like the blocking client one
 // would write first (connect, send, receive, close) with an Await wherever
 // it would block. While it waits there, the loop runs the other requests.
-// fetchAll starts one task per request and runs the loop until all are
-// done.
+// fetchAll, below it, starts one task per request and runs the loop until
+// all are done.
 
 package main
 
@@ -18,117 +18,26 @@ import (
 	"github.com/loopfromscratch/loop/internal/trace"
 )
 
-// fetchAll sends run.N requests at once, one task each, and runs the loop
-// until every one of them is answered or failed.
-func fetchAll(run *stagecli.Run) error { return stageOptions{}.fetchAll(run) }
-
-func (o stageOptions) fetchAll(run *stagecli.Run) error {
-	if err := checkFileLimit(run); err != nil {
-		return err
-	}
-	loop, err := NewEventLoop(run.Trace)
-	if err != nil {
-		return err
-	}
-	loop.Debug, loop.Stderr = o.debug, run.Stderr
-	if o.demo != "" {
-		err = o.runDemo(loop, run)
-	} else {
-		stop := showProgress(loop, run)
-		for req := 1; req <= run.N; req++ {
-			startRequest(loop, run, req).AddDoneCallback(func() {
-				if run.Pending() == 0 {
-					stop() // the last one: do not wait for the next tick
-				}
-			})
-		}
-		err = loop.Run()
-	}
-	err = errors.Join(err, loop.Close())
-	if o.rss {
-		reportRSS(run)
-	}
-	return err
-}
-
-// newRequest starts a task that runs fetch for request req.
-func newRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
-	return newTask(loop, req, fmt.Sprintf("request %d", req), func(y Yield) (string, error) {
-		return fetch(y, loop, run, req)
-	})
-}
-
-// startRequest starts request req and has it report its outcome to run.
-func startRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
-	task := newRequest(loop, run, req)
-	task.AddDoneCallback(func() { report(run, req, task) })
-	return task
-}
-
-// report tells run how request req ended.
-func report(run *stagecli.Run, req int, task *Task[string]) {
-	reply, err := task.Result()
-	if err != nil {
-		run.Failed(req, err)
-		return
-	}
-	run.Answered(req, []byte(reply))
-}
-
-// showProgress redraws a long run's progress line every 100 ms, so that
-// the clock moves while every request waits. Call the returned stop when
-// the last request is done: a pending tick would keep the loop running.
-func showProgress(loop *EventLoop, run *stagecli.Run) (stop func()) {
-	if run.N <= 100 {
-		return func() {} // short runs print a line per answer instead
-	}
-	var next *Timer
-	stopped := false
-	var tick func()
-	tick = func() {
-		if stopped { // the timer had fired, its tick was queued, when stop came
-			return
-		}
-		run.Tick()
-		next = loop.CallLater(100*time.Millisecond, tick)
-	}
-	next = loop.CallLater(100*time.Millisecond, tick)
-	return func() {
-		stopped = true
-		next.Cancel()
-	}
-}
-
-// reportRSS prints the peak resident memory of the process.
-func reportRSS(run *stagecli.Run) {
-	rss, err := peakRSS()
-	if err != nil {
-		fmt.Fprintf(run.Stderr, "peak RSS: %v\n", err)
-		return
-	}
-	fmt.Fprintf(run.Stderr, "peak RSS: %.1f MiB (getrusage ru_maxrss) for %d requests\n", float64(rss)/(1<<20), run.N)
-}
-
 //docs:begin fetch
 
 // fetch is request req, top to bottom. Each helper awaits when the socket
 // is not ready; an error comes back here like any Go error, named after
 // the step that failed. The deferred close runs on every path: success,
 // error, cancellation, even a panic.
-func fetch(y Yield, loop *EventLoop, run *stagecli.Run, req int) (string, error) {
+func fetch(co Coro, loop *EventLoop, run *stagecli.Run, req int) (string, error) {
 	fd, err := openSocket(run.Trace, req)
 	if err != nil {
 		return "", err
 	}
 	defer closeSocket(loop, fd, req)
 
-	if err := connect(y, loop, fd, run.Server); err != nil {
+	if err := connect(co, loop, fd, run.Server); err != nil {
 		return "", fmt.Errorf("connect: %w", err)
 	}
-	if err := send(y, loop, fd, req, run.Message(req)); err != nil {
+	if err := send(co, loop, fd, req, run.Message(req)); err != nil {
 		return "", fmt.Errorf("send: %w", err)
 	}
-	reply, err := receive(y, loop, fd, req)
+	reply, err := receive(co, loop, fd, req)
 	if err != nil {
 		return "", fmt.Errorf("receive: %w", err)
 	}
@@ -137,7 +46,7 @@ func fetch(y Yield, loop *EventLoop, run *stagecli.Run, req int) (string, error)
 
 // connect starts connecting and awaits the end of the handshake: the
 // socket turns writable then, and SO_ERROR says how it went.
-func connect(y Yield, loop *EventLoop, fd int, server unix.Sockaddr) error {
+func connect(co Coro, loop *EventLoop, fd int, server unix.Sockaddr) error {
 	err := unix.Connect(fd, server)
 	if err == nil {
 		return nil // connected at once (it happens on loopback)
@@ -145,18 +54,18 @@ func connect(y Yield, loop *EventLoop, fd int, server unix.Sockaddr) error {
 	if !errors.Is(err, unix.EINPROGRESS) {
 		return err
 	}
-	if _, err := Await(y, loop.Writable(fd)); err != nil {
+	if _, err := Await(co, loop.Writable(fd)); err != nil {
 		return err
 	}
 	return connectResult(fd)
 }
 
 // send writes all of msg, awaiting room whenever the socket buffer is full.
-func send(y Yield, loop *EventLoop, fd, req int, msg []byte) error {
+func send(co Coro, loop *EventLoop, fd, req int, msg []byte) error {
 	for len(msg) > 0 {
 		n, err := unix.Write(fd, msg)
 		if errors.Is(err, unix.EAGAIN) {
-			if _, err := Await(y, loop.Writable(fd)); err != nil {
+			if _, err := Await(co, loop.Writable(fd)); err != nil {
 				return err
 			}
 			continue
@@ -172,10 +81,10 @@ func send(y Yield, loop *EventLoop, fd, req int, msg []byte) error {
 
 // receive awaits the reply and reads it as it arrives, until a newline or
 // until the server closes the connection (a read of 0 bytes).
-func receive(y Yield, loop *EventLoop, fd, req int) ([]byte, error) {
+func receive(co Coro, loop *EventLoop, fd, req int) ([]byte, error) {
 	var reply []byte
 	for {
-		if _, err := Await(y, loop.Readable(fd)); err != nil {
+		if _, err := Await(co, loop.Readable(fd)); err != nil {
 			return nil, err
 		}
 		var buf [512]byte // the reply is one short line; more takes another read
@@ -196,19 +105,76 @@ func receive(y Yield, loop *EventLoop, fd, req int) ([]byte, error) {
 
 //docs:end fetch
 
+// fetchAll sends run.N requests at once, one task each, and runs loop
+// until every one of them is answered or failed.
+func fetchAll(loop *EventLoop, run *stagecli.Run) error {
+	stop := showProgress(loop, run)
+	for req := 1; req <= run.N; req++ {
+		startRequest(loop, run, req).AddDoneCallback(func() {
+			if run.Pending() == 0 {
+				stop() // the last one: do not wait for the next tick
+			}
+		})
+	}
+	return loop.Run()
+}
+
+// newRequest starts a task that runs fetch for request req.
+func newRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
+	return newTask(loop, req, fmt.Sprintf("request %d", req), func(co Coro) (string, error) {
+		return fetch(co, loop, run, req)
+	})
+}
+
+// startRequest starts request req and has it report its outcome to run.
+func startRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
+	task := newRequest(loop, run, req)
+	task.AddDoneCallback(func() { report(run, req, task) })
+	return task
+}
+
+// report tells run how request req ended.
+func report(run *stagecli.Run, req int, task *Task[string]) {
+	reply, err := task.Result()
+	if err != nil {
+		run.Failed(req, err)
+		return
+	}
+	run.Answered(req, []byte(reply))
+}
+
+// showProgress has a long run's progress line redrawn on the loop's
+// timers (internal/stagecli). Call stop after the last answer.
+func showProgress(loop *EventLoop, run *stagecli.Run) (stop func()) {
+	return stagecli.ShowProgress(run, func(d time.Duration, tick func()) func() bool {
+		return loop.CallLater(d, tick).Cancel
+	})
+}
+
 // openSocket makes a non-blocking TCP socket for req.
 func openSocket(tr *trace.Tracer, req int) (int, error) {
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
 	if err != nil {
 		return -1, fmt.Errorf("socket: %w", err)
 	}
-	unix.CloseOnExec(fd)
-	if err := unix.SetNonblock(fd, true); err != nil {
+	if err := nonBlocking(fd); err != nil {
 		_ = unix.Close(fd)
-		return -1, fmt.Errorf("set non-blocking: %w", err)
+		return -1, err
 	}
 	tr.Socket(req, fd)
 	return fd, nil
+}
+
+// nonBlocking makes fd non-blocking, so that a read or write that would
+// wait fails with EAGAIN instead, and close-on-exec, so that a child
+// process does not inherit it: the set-up every socket and pipe of the
+// loop gets. If it fails, the caller closes fd.
+func nonBlocking(fd int) error {
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return fmt.Errorf("set non-blocking: %w", err)
+	}
+	return nil
 }
 
 // connectResult reads SO_ERROR: 0 means the connect worked, anything else is

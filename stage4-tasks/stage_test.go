@@ -20,7 +20,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 const stage = "stage4-tasks"
 
-func TestContract(t *testing.T) { stagetest.Contract(t, stage, fetchAll) }
+func TestContract(t *testing.T) { stagetest.Contract(t, stage, stageRun) }
 
 func TestTwoThousandConnectionsOnOneLoop(t *testing.T) {
 	if testing.Short() {
@@ -30,7 +30,7 @@ func TestTwoThousandConnectionsOnOneLoop(t *testing.T) {
 	srv := stagetest.StartServer(t, slowserver.Config{Delay: 2 * time.Second})
 	before := stagetest.OpenFDs(t)
 
-	res := stagetest.Run(t, stage, fetchAll, "-addr", srv.Addr(), "-n", "2000")
+	res := stagetest.Run(t, stage, stageRun, "-addr", srv.Addr(), "-n", "2000")
 
 	assert.Equal(t, stagecli.ExitOK, res.Code, "exit code; stderr: %s", res.Stderr)
 	assert.Contains(t, res.Stdout, "2000 responses in ", "summary")
@@ -43,7 +43,7 @@ func TestTwoThousandConnectionsOnOneLoop(t *testing.T) {
 
 func TestEachRequestIsATaskThatSuspendsAtEachAwait(t *testing.T) {
 	srv := stagetest.StartServer(t, slowserver.Config{Delay: stagetest.Delay})
-	res := stagetest.Run(t, stage, fetchAll, "-addr", srv.Addr(), "-n", "3")
+	res := stagetest.Run(t, stage, stageRun, "-addr", srv.Addr(), "-n", "3")
 	require.Equal(t, stagecli.ExitOK, res.Code, "exit code; stderr: %s", res.Stderr)
 
 	for req := 1; req <= 3; req++ {
@@ -63,7 +63,7 @@ func TestEachRequestIsATaskThatSuspendsAtEachAwait(t *testing.T) {
 
 func TestALongRunEndsWithItsLastAnswerNotAtTheNextProgressTick(t *testing.T) {
 	srv := stagetest.StartServer(t, slowserver.Config{Delay: 250 * time.Millisecond})
-	res := stagetest.Run(t, stage, fetchAll, "-addr", srv.Addr(), "-n", "150")
+	res := stagetest.Run(t, stage, stageRun, "-addr", srv.Addr(), "-n", "150")
 	require.Equal(t, stagecli.ExitOK, res.Code, "exit code; stderr: %s", res.Stderr)
 
 	ticks, last := 0, -1

@@ -6,7 +6,24 @@
 // Go has no generators. iter.Pull turns a function into one: the coroutine
 // runs on its own stack, and a switch to it and back (next, yield) is a
 // runtime coroutine switch, one at a time, never in parallel. Python's
-// next(generator) is the same thing.
+// next(generator) is the same thing. In this file yield is only ever
+// iter.Pull's function; what a coroutine holds is a Coro, its handle on its
+// task.
+//
+// A task's life is a small state machine, like stage 2's Client:
+//
+//	                  Step                      Await of a future not done
+//	TaskNotStarted ─────────▶ TaskRunning ─────────────────────────▶ TaskSuspended
+//	      │                    │      ▲                                   │
+//	      │                    │      └── Step, once that future is done ─┘
+//	      │                    │          (or Close, to unwind it)
+//	      │                    └── the coroutine returns or panics ──▶ TaskDone
+//	      └── Step or Close, after Cancel: it never runs ───────────▶ TaskDone
+//
+// Cancel is not a state. It sets cancelRequested and cancels the future the
+// task waits on, which queues its next Step; the coroutine, running again,
+// gets ErrCancelled from its Await, and cancelRequested is cleared. What it
+// does then is up to it: return (the usual), or carry on.
 
 package main
 
@@ -18,14 +35,63 @@ import (
 	"strconv"
 )
 
+//docs:begin TaskState
+
+// TaskState is where a task stands. A task begins in TaskNotStarted;
+// TaskRunning and TaskSuspended alternate while its coroutine awaits;
+// TaskDone is terminal.
+type TaskState uint8
+
+const (
+	// TaskNotStarted: made, its first Step queued; the coroutine does not
+	// exist yet. Next: TaskRunning, or TaskDone if cancelled first.
+	TaskNotStarted TaskState = iota
+	// TaskRunning: the loop has switched into the coroutine and waits for
+	// it to switch back. At most one task of a loop is running. Next:
+	// TaskSuspended at an Await, or TaskDone when it returns.
+	TaskRunning
+	// TaskSuspended: the coroutine waits in an Await for the future in
+	// waiting, whose done-callback queues the next Step. Next: TaskRunning.
+	TaskSuspended
+	// TaskDone: the coroutine returned or panicked, or never ran; the
+	// task's Future is resolved. Terminal.
+	TaskDone
+)
+
+// taskTransitions lists, for each state, the states it may move to, as bits:
+// a check costs one AND on every step.
+var taskTransitions = [...]uint8{
+	TaskNotStarted: 1<<TaskRunning | 1<<TaskDone,
+	TaskRunning:    1<<TaskSuspended | 1<<TaskDone,
+	TaskSuspended:  1 << TaskRunning,
+}
+
+//docs:end TaskState
+
+// String names the state as the trace shows it: "not started", "running",
+// "suspended", "done".
+func (s TaskState) String() string {
+	switch s {
+	case TaskNotStarted:
+		return "not started"
+	case TaskRunning:
+		return "running"
+	case TaskSuspended:
+		return "suspended"
+	case TaskDone:
+		return "done"
+	}
+	return "TaskState(" + strconv.Itoa(int(s)) + ")"
+}
+
 // Coroutine is the body of a task: straight-line code that calls Await
 // wherever it has to wait, and returns a result or an error.
-type Coroutine[T any] func(y Yield) (T, error)
+type Coroutine[T any] func(co Coro) (T, error)
 
-// Yield is a coroutine's handle on its task, the one thing Await needs to
-// suspend it. Pass it along to helpers that await; never share it with
-// another task.
-type Yield struct{ t *taskCore }
+// Coro is a running coroutine's handle on its task, the one thing Await
+// needs to suspend it. Pass it along to helpers that await; never share it
+// with another task.
+type Coro struct{ t *taskCore }
 
 // awaited is a future or a task seen without its result type: everything a
 // task needs to wait for it.
@@ -52,8 +118,8 @@ func (f *Future[T]) futureID() int      { return f.id }
 // is done already it returns at once, with no switch. If the task is
 // cancelled, Await returns ErrCancelled (once): the coroutine should clean
 // up and return.
-func Await[T any](y Yield, a Awaitable[T]) (T, error) {
-	if err := y.t.wait(a); err != nil {
+func Await[T any](co Coro, a Awaitable[T]) (T, error) {
+	if err := co.t.wait(a); err != nil {
 		var zero T
 		return zero, err
 	}
@@ -63,13 +129,13 @@ func Await[T any](y Yield, a Awaitable[T]) (T, error) {
 // wait runs on the coroutine's stack: it yields f to Step and returns when
 // Step resumes it.
 func (c *taskCore) wait(f awaited) error {
-	if !c.cancelPending && !f.Done() && !c.yield(f) {
+	if !c.cancelRequested && !f.Done() && !c.yield(f) {
 		// yield says false when the loop stopped the coroutine (Close):
 		// it will never be resumed, so every await fails from now on.
 		return fmt.Errorf("%w: the loop is closing", ErrCancelled)
 	}
-	if c.cancelPending {
-		c.cancelPending = false
+	if c.cancelRequested {
+		c.cancelRequested = false
 		return ErrCancelled
 	}
 	return nil
@@ -82,10 +148,8 @@ func (c *taskCore) wait(f awaited) error {
 // SetResult or SetError on it.
 type Task[T any] struct {
 	*Future[T]
-	core   taskCore
-	co     Coroutine[T]
-	result T // what the coroutine returned, written on its side
-	err    error
+	core taskCore
+	body Coroutine[T]
 }
 
 // taskCore is the part of a task that does not depend on its result type.
@@ -95,26 +159,28 @@ type taskCore struct {
 	req  int    // the request it serves, for the trace; 0 if none
 	name string // what it does: "request 3"
 
-	step          func()                 // the task's Step, without its result type
-	next          func() (awaited, bool) // resumes the coroutine; nil before the first step
-	stop          func()                 // ends the coroutine; called on every path
-	yield         func(awaited) bool     // the coroutine's way back to Step
-	waiting       awaited                // what the suspended coroutine awaits; nil otherwise
-	cancelPending bool                   // Cancel was called; the coroutine has not seen ErrCancelled yet
+	state           TaskState
+	cancelRequested bool    // Cancel was called; the coroutine has not seen ErrCancelled yet
+	waiting         awaited // TaskSuspended: the future awaited; nil in every other state
+
+	step  func()                 // the task's Step, without its result type
+	next  func() (awaited, bool) // switches to the coroutine; made by the first Step
+	stop  func()                 // ends the coroutine; called on every path once next exists
+	yield func(awaited) bool     // the coroutine's way back to Step, with what it awaits
 }
 
 func (c *taskCore) String() string { return "task " + strconv.Itoa(c.id) + " (" + c.name + ")" }
 
-// NewTask makes a task that runs co on loop, and schedules its first step.
-// name says what it does. A task made inside another task's step serves
-// the same request, for the trace.
-func NewTask[T any](loop *EventLoop, name string, co Coroutine[T]) *Task[T] {
-	return newTask(loop, loop.request(), name, co)
+// NewTask makes a task that runs body on loop, and schedules its first
+// step. name says what it does. A task made inside another task's step
+// serves the same request, for the trace.
+func NewTask[T any](loop *EventLoop, name string, body Coroutine[T]) *Task[T] {
+	return newTask(loop, loop.request(), name, body)
 }
 
-func newTask[T any](loop *EventLoop, req int, name string, co Coroutine[T]) *Task[T] {
+func newTask[T any](loop *EventLoop, req int, name string, body Coroutine[T]) *Task[T] {
 	loop.ids.task++
-	t := &Task[T]{co: co, core: taskCore{loop: loop, id: loop.ids.task, req: req, name: name}}
+	t := &Task[T]{body: body, core: taskCore{loop: loop, id: loop.ids.task, req: req, name: name}}
 	t.core.step = t.Step
 	loop.trace.TaskNew(t.core.id, req, name)
 	t.Future = NewFuture[T](loop, t.core.String())
@@ -126,9 +192,31 @@ func newTask[T any](loop *EventLoop, req int, name string, co Coroutine[T]) *Tas
 // String names the task: "task 3 (request 3)".
 func (t *Task[T]) String() string { return t.core.String() }
 
-// started reports whether the coroutine has begun to run. A task cancelled
-// before its first step never starts.
+// State reports where the task stands.
+func (t *Task[T]) State() TaskState { return t.core.state }
+
+// started reports whether the coroutine was ever made. A task cancelled
+// before its first step never starts, and is done all the same.
 func (t *Task[T]) started() bool { return t.core.next != nil }
+
+// transition moves the task to state to, which taskTransitions must allow,
+// and tells the trace. The loop hears when a step begins and ends: it
+// names the running task's request in the trace, and debug mode times
+// the step (debug.go).
+func (c *taskCore) transition(to TaskState) {
+	from := c.state
+	if taskTransitions[from]&(1<<to) == 0 {
+		panic(fmt.Sprintf("%v: no transition from %v to %v", c, from, to))
+	}
+	if from == TaskRunning {
+		c.loop.stepEnded(c)
+	}
+	c.state = to
+	c.loop.trace.TaskState(c.id, c.req, from, to)
+	if to == TaskRunning {
+		c.loop.stepBegan(c)
+	}
+}
 
 //docs:begin Step
 
@@ -138,30 +226,30 @@ func (t *Task[T]) started() bool { return t.core.next != nil }
 // calls Step; nothing else should.
 func (t *Task[T]) Step() {
 	c := &t.core
-	if t.Done() {
+	switch c.state {
+	case TaskDone:
 		return
-	}
-	if c.next == nil {
-		if c.cancelPending { // cancelled before it ever ran
+	case TaskNotStarted:
+		if c.cancelRequested { // cancelled before it ever ran
 			t.finish(*new(T), ErrCancelled)
 			return
 		}
 		c.next, c.stop = iter.Pull(t.run)
 	}
 	c.waiting = nil
-	began := c.loop.trace.Now()
-	f, suspended := c.resume()
-	c.loop.trace.TaskStep(c.id, c.req, began)
-	if !suspended {
-		c.stop()
-		t.finish(t.result, t.err)
+	c.transition(TaskRunning)
+	f, suspended := c.next() // the switch: the coroutine runs until it awaits or returns
+	if suspended {
+		c.suspend(f)
 		return
 	}
-	c.suspend(f)
+	c.stop()
+	t.finish(t.result, t.err)
 }
 
 // suspend records what the coroutine awaits, and has it call Step back.
 func (c *taskCore) suspend(f awaited) {
+	c.transition(TaskSuspended)
 	c.waiting = f
 	c.loop.trace.TaskSuspend(c.id, c.req, f.futureID(), f)
 	f.AddDoneCallback(func() {
@@ -173,27 +261,19 @@ func (c *taskCore) suspend(f awaited) {
 
 //docs:end Step
 
-// run is the coroutine side of iter.Pull. A panic in the coroutine is
-// caught here, on its own stack, so the error keeps the stack that
-// panicked; the loop goes on.
+// run is the coroutine side of iter.Pull. What the coroutine returns goes
+// straight into the task's own Future (result, err), where nobody can read
+// it yet: Result panics until finish resolves the future. A panic is
+// caught here, on the coroutine's own stack, so the error keeps the stack
+// that panicked; the loop goes on.
 func (t *Task[T]) run(yield func(awaited) bool) {
 	t.core.yield = yield
 	defer func() {
 		if p := recover(); p != nil {
-			t.result = *new(T)
-			t.err = &PanicError{Value: p, Stack: debug.Stack()}
+			t.result, t.err = *new(T), &PanicError{Value: p, Stack: debug.Stack()}
 		}
 	}()
-	t.result, t.err = t.co(Yield{&t.core})
-}
-
-// resume switches to the coroutine until it yields or returns, with the
-// loop knowing which task runs.
-func (c *taskCore) resume() (awaited, bool) {
-	prev := c.loop.req
-	c.loop.req, c.loop.stepped = c.req, c
-	defer func() { c.loop.req = prev }()
-	return c.next()
+	t.result, t.err = t.body(Coro{&t.core})
 }
 
 // Cancel asks the task to stop: the coroutine gets ErrCancelled from the
@@ -203,19 +283,20 @@ func (c *taskCore) resume() (awaited, bool) {
 // Cancel reports false when the task is done already.
 func (t *Task[T]) Cancel() bool {
 	c := &t.core
-	if t.Done() {
+	if c.state == TaskDone {
 		return false
 	}
-	c.cancelPending = true
+	c.cancelRequested = true
 	if c.waiting != nil {
 		c.waiting.Cancel() // resolving it schedules our next Step
 	}
 	return true
 }
 
-// finish resolves the task with what the coroutine returned.
+// finish moves the task to TaskDone and resolves it with v or err.
 func (t *Task[T]) finish(v T, err error) {
 	c := &t.core
+	c.transition(TaskDone)
 	delete(c.loop.live, c.id)
 	c.loop.trace.TaskDone(c.id, c.req, c.name, err)
 	if err == nil {
@@ -233,15 +314,16 @@ func (t *Task[T]) finish(v T, err error) {
 // and resolves the task.
 func (t *Task[T]) abandon() {
 	c := &t.core
-	if t.Done() {
+	switch c.state {
+	case TaskDone:
 		return
-	}
-	if c.stop == nil {
+	case TaskNotStarted:
 		t.finish(*new(T), ErrCancelled)
 		return
 	}
 	c.waiting = nil
-	c.loop.serving(c.req, c.stop) // runs the coroutine to its end
+	c.transition(TaskRunning)
+	c.stop() // runs the coroutine to its end, every Await failing at once
 	if t.err == nil {
 		t.err = ErrCancelled // it returned, but the loop is closing: nobody will use the result
 	}

@@ -31,10 +31,10 @@ func TestATaskStepsItsCoroutineFromAwaitToAwait(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			loop := newTestLoop(t)
-			task := NewTask(loop.EventLoop, "counter", func(y Yield) (int, error) {
+			task := NewTask(loop.EventLoop, "counter", func(co Coro) (int, error) {
 				total := 0
 				for range tc.sleeps {
-					if _, err := Await(y, loop.Sleep(time.Millisecond)); err != nil {
+					if _, err := Await(co, loop.Sleep(time.Millisecond)); err != nil {
 						return 0, err
 					}
 					total++
@@ -42,7 +42,7 @@ func TestATaskStepsItsCoroutineFromAwaitToAwait(t *testing.T) {
 				for i := range tc.doneAwaits {
 					f := NewFuture[int](loop, "ready")
 					f.SetResult(i)
-					if _, err := Await(y, f); err != nil {
+					if _, err := Await(co, f); err != nil {
 						return 0, err
 					}
 					total++
@@ -66,12 +66,12 @@ func TestATaskStepsItsCoroutineFromAwaitToAwait(t *testing.T) {
 func TestAwaitReturnsTheErrorOfWhatItAwaits(t *testing.T) {
 	loop := newTestLoop(t)
 	boom := errors.New("boom")
-	inner := NewTask(loop.EventLoop, "inner", func(y Yield) (int, error) {
-		_, _ = Await(y, loop.Sleep(time.Millisecond))
+	inner := NewTask(loop.EventLoop, "inner", func(co Coro) (int, error) {
+		_, _ = Await(co, loop.Sleep(time.Millisecond))
 		return 0, boom
 	})
-	outer := NewTask(loop.EventLoop, "outer", func(y Yield) (string, error) {
-		_, err := Await(y, inner)
+	outer := NewTask(loop.EventLoop, "outer", func(co Coro) (string, error) {
+		_, err := Await(co, inner)
 		if err != nil {
 			return "", fmt.Errorf("outer: %w", err)
 		}
@@ -87,9 +87,9 @@ func TestCancellingATask(t *testing.T) {
 	t.Run("the coroutine sees ErrCancelled at its await and can clean up", func(t *testing.T) {
 		loop := newTestLoop(t)
 		cleaned := false
-		task := NewTask(loop.EventLoop, "sleeper", func(y Yield) (int, error) {
+		task := NewTask(loop.EventLoop, "sleeper", func(co Coro) (int, error) {
 			defer func() { cleaned = true }()
-			_, err := Await(y, loop.Sleep(time.Hour))
+			_, err := Await(co, loop.Sleep(time.Hour))
 			return 0, err
 		})
 		loop.CallLater(5*time.Millisecond, func() { assert.True(t, task.Cancel(), "Cancel") })
@@ -104,7 +104,7 @@ func TestCancellingATask(t *testing.T) {
 	t.Run("a task cancelled before its first step never runs", func(t *testing.T) {
 		loop := newTestLoop(t)
 		ran := false
-		task := NewTask(loop.EventLoop, "never", func(y Yield) (int, error) { ran = true; return 1, nil })
+		task := NewTask(loop.EventLoop, "never", func(co Coro) (int, error) { ran = true; return 1, nil })
 		task.Cancel()
 		require.NoError(t, loop.Run(), "Run")
 		assert.False(t, ran, "the coroutine did not run")
@@ -114,10 +114,10 @@ func TestCancellingATask(t *testing.T) {
 
 	t.Run("cancelling a task cancels the task it awaits", func(t *testing.T) {
 		loop := newTestLoop(t)
-		inner := NewTask(loop.EventLoop, "inner", func(y Yield) (int, error) {
-			return Await(y, NewFuture[int](loop, "never resolved"))
+		inner := NewTask(loop.EventLoop, "inner", func(co Coro) (int, error) {
+			return Await(co, NewFuture[int](loop, "never resolved"))
 		})
-		outer := NewTask(loop.EventLoop, "outer", func(y Yield) (int, error) { return Await(y, inner) })
+		outer := NewTask(loop.EventLoop, "outer", func(co Coro) (int, error) { return Await(co, inner) })
 		loop.CallLater(time.Millisecond, func() { outer.Cancel() })
 		require.NoError(t, loop.Run(), "Run")
 		assert.True(t, inner.Cancelled(), "inner cancelled")
@@ -127,10 +127,10 @@ func TestCancellingATask(t *testing.T) {
 	t.Run("a task that cancels itself sees ErrCancelled at its next await, once", func(t *testing.T) {
 		loop := newTestLoop(t)
 		var task *Task[string]
-		task = NewTask(loop.EventLoop, "self", func(y Yield) (string, error) {
+		task = NewTask(loop.EventLoop, "self", func(co Coro) (string, error) {
 			task.Cancel()
-			_, first := Await(y, loop.Sleep(time.Millisecond))
-			_, second := Await(y, loop.Sleep(time.Millisecond))
+			_, first := Await(co, loop.Sleep(time.Millisecond))
+			_, second := Await(co, loop.Sleep(time.Millisecond))
 			return fmt.Sprintf("%v, %v", first, second), nil
 		})
 		require.NoError(t, loop.Run(), "Run")
@@ -162,13 +162,13 @@ func TestCancellingARequestAtItsAwaitClosesItsSocket(t *testing.T) {
 
 func TestAPanicFailsItsTaskNotTheLoop(t *testing.T) {
 	loop := newTestLoop(t)
-	bad := NewTask(loop.EventLoop, "bad", func(y Yield) (int, error) {
-		_, _ = Await(y, loop.Sleep(time.Millisecond))
+	bad := NewTask(loop.EventLoop, "bad", func(co Coro) (int, error) {
+		_, _ = Await(co, loop.Sleep(time.Millisecond))
 		panicDeepInside()
 		return 1, nil
 	})
-	good := NewTask(loop.EventLoop, "good", func(y Yield) (int, error) {
-		_, err := Await(y, loop.Sleep(5*time.Millisecond))
+	good := NewTask(loop.EventLoop, "good", func(co Coro) (int, error) {
+		_, err := Await(co, loop.Sleep(5*time.Millisecond))
 		return 2, err
 	})
 	require.NoError(t, loop.Run(), "Run survives the panic")
@@ -196,21 +196,21 @@ func TestAFailedTaskWhoseErrorNobodyRetrievedIsReportedAtClose(t *testing.T) {
 	}{
 		{
 			name: "a failed task nobody asked is reported",
-			body: func(y Yield) (int, error) { return 0, errors.New("boom") },
+			body: func(co Coro) (int, error) { return 0, errors.New("boom") },
 			want: "task 1 (doomed) failed and its error was never retrieved: boom\n",
 		},
 		{
 			name:     "a failed task whose Result was read is not",
-			body:     func(y Yield) (int, error) { return 0, errors.New("boom") },
+			body:     func(co Coro) (int, error) { return 0, errors.New("boom") },
 			retrieve: true,
 		},
 		{
 			name: "a cancelled task is not",
-			body: func(y Yield) (int, error) { return 0, fmt.Errorf("step: %w", ErrCancelled) },
+			body: func(co Coro) (int, error) { return 0, fmt.Errorf("step: %w", ErrCancelled) },
 		},
 		{
 			name: "a panic is reported with its stack",
-			body: func(y Yield) (int, error) { panicDeepInside(); return 0, nil },
+			body: func(co Coro) (int, error) { panicDeepInside(); return 0, nil },
 			want: "task 1 (doomed) failed and its error was never retrieved: panic: the coroutine broke\n",
 		},
 	}
@@ -237,9 +237,9 @@ func TestCloseCancelsTasksStillRunningAndEndsTheirCoroutines(t *testing.T) {
 	cleaned := 0
 	var tasks []*Task[int]
 	for i := range 3 {
-		tasks = append(tasks, NewTask(loop.EventLoop, fmt.Sprintf("waiter %d", i), func(y Yield) (int, error) {
+		tasks = append(tasks, NewTask(loop.EventLoop, fmt.Sprintf("waiter %d", i), func(co Coro) (int, error) {
 			defer func() { cleaned++ }()
-			return Await(y, NewFuture[int](loop, "never resolved"))
+			return Await(co, NewFuture[int](loop, "never resolved"))
 		}))
 	}
 	stop := loop.Sleep(5 * time.Millisecond)
@@ -254,8 +254,8 @@ func TestCloseCancelsTasksStillRunningAndEndsTheirCoroutines(t *testing.T) {
 
 func TestRunReportsTasksThatWaitForeverAsADeadlock(t *testing.T) {
 	loop := newTestLoop(t)
-	NewTask(loop.EventLoop, "stuck", func(y Yield) (int, error) {
-		return Await(y, NewFuture[int](loop, "never resolved"))
+	NewTask(loop.EventLoop, "stuck", func(co Coro) (int, error) {
+		return Await(co, NewFuture[int](loop, "never resolved"))
 	})
 	err := loop.Run()
 	assert.EqualError(t, err, "deadlock: 1 task(s) wait for futures nothing will resolve, first task 1 (stuck)")
@@ -264,7 +264,7 @@ func TestRunReportsTasksThatWaitForeverAsADeadlock(t *testing.T) {
 func TestDebugModeNamesAStepThatBlocksTheLoop(t *testing.T) {
 	loop := newTestLoop(t)
 	loop.Debug = true
-	NewTask(loop.EventLoop, "sleepy", func(y Yield) (int, error) {
+	NewTask(loop.EventLoop, "sleepy", func(co Coro) (int, error) {
 		time.Sleep(150 * time.Millisecond) // blocking: the mistake debug mode is for
 		return 0, nil
 	})

@@ -25,10 +25,10 @@ func TestASleepNeverEndsEarly(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			loop := newTestLoop(t)
 			var took []time.Duration
-			NewTask(loop.EventLoop, "sleeper", func(y Yield) (int, error) {
+			NewTask(loop.EventLoop, "sleeper", func(co Coro) (int, error) {
 				for range 20 {
 					began := time.Now()
-					if _, err := Await(y, loop.Sleep(tc.d)); err != nil {
+					if _, err := Await(co, loop.Sleep(tc.d)); err != nil {
 						return 0, err
 					}
 					took = append(took, time.Since(began))
