@@ -40,13 +40,13 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -62,6 +62,10 @@ func main() {
 // run is the whole command: it parses args, serves until a signal arrives on
 // signals and returns the exit code (0 after a signal, 1 if the server could
 // not start, 2 for bad flags).
+//
+// Nothing here waits on stdout for long: it may be a pipe nobody reads. The
+// server's log drops lines rather than block, and the banner and the stop
+// line get printTimeout each, so Ctrl-C ends the command within a second.
 func run(args []string, stdout, stderr io.Writer, signals <-chan os.Signal) int {
 	cfg, quiet, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
@@ -71,25 +75,47 @@ func run(args []string, stdout, stderr io.Writer, signals <-chan os.Signal) int 
 		fmt.Fprintf(stderr, "slowserver: %v (see -h)\n", err)
 		return 2
 	}
-	log := &gatedWriter{w: stdout}
 	if !quiet {
-		cfg.Log = log
+		cfg.Log, cfg.LogName = serverLog{w: stdout}, "stdout"
 	}
 	s, err := slowserver.Start(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, startError(cfg.Addr, err))
 		return 1
 	}
-	fmt.Fprintf(stdout, "slow server listening on %s — every reply takes %s (Ctrl-C to stop)\n", s.Addr(), describeDelay(cfg))
-	log.open.Store(true)
+	printWithin(stdout, fmt.Sprintf("slow server listening on %s — every reply takes %s (Ctrl-C to stop)\n",
+		s.Addr(), describeDelay(cfg)), printTimeout)
 
 	<-signals
-	log.open.Store(false) // the stop line below says it all
 	inFlight := s.Close()
 	st := s.Stats()
-	fmt.Fprintf(stdout, "stopping: %d requests were in flight; served %d, failed %d, peak %d\n",
-		inFlight, st.Served, st.Failed, st.Peak)
+	printWithin(stdout, fmt.Sprintf("stopping: %d requests were in flight; served %d, failed %d, peak %d\n",
+		inFlight, st.Served, st.Failed, st.Peak), printTimeout)
+	if st.LogDropped > 0 {
+		printWithin(stderr, fmt.Sprintf("slowserver: %d log lines dropped: nothing is reading stdout\n", st.LogDropped),
+			printTimeout)
+	}
 	return 0
+}
+
+// printTimeout is the longest run waits for one write to stdout or stderr.
+const printTimeout = 200 * time.Millisecond
+
+// printWithin writes text to w on another goroutine and waits at most d for
+// it. A Write stuck longer keeps that goroutine until it returns; the
+// command exits first.
+func printWithin(w io.Writer, text string, d time.Duration) {
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		_, _ = io.WriteString(w, text)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-written:
+	case <-t.C:
+	}
 }
 
 // parseFlags turns args into a Config. It returns flag.ErrHelp after
@@ -144,18 +170,18 @@ func describeDelay(cfg slowserver.Config) string {
 	return fmt.Sprintf("%s–%s", cfg.Delay, cfg.Delay+cfg.Jitter)
 }
 
-// gatedWriter drops writes until open is set. It keeps the server's own
-// "listening on" log line out of the output, so the banner comes first and
-// only once; the server serializes its writes.
-type gatedWriter struct {
-	w    io.Writer
-	open atomic.Bool
+// serverLog passes the server's log on to stdout, except for the two lines
+// that the command says better itself: the server's "listening on" and
+// "shutdown:" lines, which the banner and the stop line replace. The server
+// writes one line per Write.
+type serverLog struct {
+	w io.Writer
 }
 
-// Write passes p on once the gate is open, and otherwise discards it.
-func (g *gatedWriter) Write(p []byte) (int, error) {
-	if !g.open.Load() {
+// Write passes p on unless it is one of those two lines.
+func (l serverLog) Write(p []byte) (int, error) {
+	if bytes.HasPrefix(p, []byte("listening on ")) || bytes.HasPrefix(p, []byte("shutdown: ")) {
 		return len(p), nil
 	}
-	return g.w.Write(p)
+	return l.w.Write(p)
 }

@@ -5,6 +5,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -129,4 +130,82 @@ func TestRunServesUntilASignal(t *testing.T) {
 		"stop line; stdout %q", out)
 	assert.Equal(t, 1, strings.Count(out, "listening on"), "one listening line")
 	assert.Empty(t, stderr.String(), "stderr")
+}
+
+func TestRunWithStdoutNobodyReads(t *testing.T) {
+	r, w, err := os.Pipe()
+	require.NoError(t, err, "pipe")
+	defer w.Close()
+	defer r.Close() // first: a Write stuck on w then fails, and its goroutine ends
+	require.NoError(t, w.SetWriteDeadline(time.Now().Add(100*time.Millisecond)), "deadline")
+	_, err = w.Write(make([]byte, 1<<20))
+	require.ErrorIs(t, err, os.ErrDeadlineExceeded, "filling the pipe")
+	require.NoError(t, w.SetWriteDeadline(time.Time{}), "deadline")
+
+	addr := freeAddr(t) // the banner, which would say it, cannot get through
+	var stderr syncBuffer
+	signals := make(chan os.Signal, 1)
+	defer func() { // stops the server on a failure path too
+		select {
+		case signals <- syscall.SIGTERM:
+		default:
+		}
+	}()
+	exit := make(chan int, 1)
+	go func() { exit <- run([]string{"-addr", addr, "-delay", "50ms"}, w, &stderr, signals) }()
+
+	const n = 600 // 2 log lines each: more than the log's buffer
+	results := make(chan error, n)
+	for i := range n {
+		go func() { results <- askOnce(addr, fmt.Sprint("Request ", i+1)) }()
+	}
+	for range n {
+		assert.NoError(t, <-results, "a request, answered while nothing reads stdout")
+	}
+
+	start := time.Now()
+	signals <- syscall.SIGINT
+	select {
+	case code := <-exit:
+		assert.Equal(t, 0, code, "exit code")
+		assert.Less(t, time.Since(start), 5*time.Second, "run returning promptly after the signal (it takes under a second)")
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "run did not return after the signal")
+	}
+	assert.Regexp(t, `^slowserver: \d+ log lines dropped: nothing is reading stdout\n$`, stderr.String(), "stderr")
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err, "finding a free port")
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// askOnce sends msg to addr and checks the reply; it is safe off the test
+// goroutine.
+func askOnce(addr, msg string) error {
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	for i := 0; err != nil && i < 50; i++ { // run may not be listening yet
+		time.Sleep(20 * time.Millisecond)
+		conn, err = net.DialTimeout("tcp", addr, 5*time.Second)
+	}
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, msg); err != nil {
+		return err
+	}
+	reply, err := io.ReadAll(conn)
+	if err != nil {
+		return err
+	}
+	if want := "Response to " + msg + "\n"; string(reply) != want {
+		return fmt.Errorf("reply %q, want %q", reply, want)
+	}
+	return nil
 }

@@ -57,7 +57,8 @@ type Config struct {
 	FailMode    FailMode      // how those requests fail
 	MaxConns    int           // if > 0, connections beyond this many open at once get BusyReply (or an HTTP 503) and are closed
 	ReadTimeout time.Duration // how long a client may stay silent before its first message; 0 means 10s
-	Log         io.Writer     // one line per event; nil means no log
+	Log         io.Writer     // one line per event, written by one goroutine through a bounded buffer (a stalled Log drops lines, never blocks the server); nil means no log
+	LogName     string        // what Log is, for the note on dropped lines ("nothing is reading stdout"); "" means "the log"
 
 	// hold, for tests only: when set, every reply waits after its delay
 	// until hold is closed, so a test can see all its requests in flight at

@@ -16,7 +16,7 @@ import (
 type Server struct {
 	cfg   Config
 	ln    net.Listener
-	log   logger
+	log   *logger
 	stats counters
 
 	fails     failPicker    // which requests FailEvery fails
@@ -46,7 +46,7 @@ func Start(cfg Config) (*Server, error) {
 		cfg:   cfg,
 		ln:    ln,
 		fails: failPicker{every: int64(cfg.FailEvery)},
-		log:   logger{w: cfg.Log},
+		log:   newLogger(cfg.Log, cfg.LogName),
 		done:  make(chan struct{}),
 		conns: make(map[net.Conn]struct{}),
 	}
@@ -59,8 +59,13 @@ func Start(cfg Config) (*Server, error) {
 // Addr is the address the server listens on, such as "127.0.0.1:43121".
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
-// Stats returns a consistent snapshot of the counters.
-func (s *Server) Stats() Stats { return s.stats.snapshot() }
+// Stats returns a consistent snapshot of the counters. LogDropped is read
+// beside them, not under their lock: it may be a line behind.
+func (s *Server) Stats() Stats {
+	st := s.stats.snapshot()
+	st.LogDropped = s.log.dropped.Load()
+	return st
+}
 
 // ResetPeak sets Peak to the current InFlight, so a test can reuse one
 // server and measure each case's concurrency on its own.
@@ -69,9 +74,11 @@ func (s *Server) ResetPeak() {
 }
 
 // Close stops accepting, closes every open connection and waits for every
-// goroutine the server started. It returns how many requests were in flight
-// (read but not answered), which are abandoned. Calling it again returns the
-// same number.
+// goroutine the server started, except the log's: it waits at most
+// logFlushTimeout for the log to be written, and a Log whose Write is stuck
+// keeps that goroutine until the Write returns. It returns how many requests
+// were in flight (read but not answered), which are abandoned. Calling it
+// again returns the same number.
 func (s *Server) Close() int {
 	s.closeOnce.Do(func() {
 		close(s.done)
@@ -79,6 +86,7 @@ func (s *Server) Close() int {
 		s.closeAllConns()
 		s.wg.Wait()
 		s.log.printf("shutdown: %d requests were in flight and abandoned", s.abandoned.Load())
+		s.log.close(logFlushTimeout)
 	})
 	return int(s.abandoned.Load()) // final: every goroutine that adds to it has ended
 }

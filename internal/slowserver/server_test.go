@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -301,6 +302,87 @@ func TestLog(t *testing.T) {
 	assert.Equal(t, `#1 arrived: "Request 7" (in flight 1)`, lines[1])
 	assert.Regexp(t, `^#1 answered after \d+\.\d\ds \(in flight 0\)$`, lines[2])
 	assert.Equal(t, "shutdown: 0 requests were in flight and abandoned", lines[3])
+}
+
+// stuckWriter is stdout piped to a reader that stopped reading: every
+// Write blocks until release is closed, then keeps what it is given.
+type stuckWriter struct {
+	stuck   chan struct{} // closed when the first Write begins
+	once    sync.Once
+	release chan struct{}
+	mu      sync.Mutex
+	buf     bytes.Buffer
+}
+
+func (w *stuckWriter) Write(p []byte) (int, error) {
+	w.once.Do(func() { close(w.stuck) })
+	<-w.release
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+func (w *stuckWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func TestLogThatNeverDrains(t *testing.T) {
+	const n = 600 // 2 lines each: more than logBuffer holds
+	log := &stuckWriter{stuck: make(chan struct{}), release: make(chan struct{})}
+	s, err := Start(Config{Addr: "127.0.0.1:0", Delay: 50 * time.Millisecond, Log: log, LogName: "stdout"})
+	require.NoError(t, err, "Start")
+	released := false
+	defer func() { // also on a failure path: lets the log's goroutine end
+		if !released {
+			close(log.release)
+			s.Close()
+		}
+	}()
+
+	t.Run("answers every request while nothing reads the log", func(t *testing.T) {
+		select { // the log's goroutine holds the first line; the buffer is empty
+		case <-log.stuck:
+		case <-time.After(10 * time.Second):
+			require.FailNow(t, "the log's goroutine never wrote")
+		}
+		for _, r := range askAll(s.Addr(), n, func(i int) string { return fmt.Sprint("Request ", i+1) }) {
+			assert.NoError(t, r.err, "reading a reply")
+			assert.Equal(t, "Response to "+r.sent+"\n", r.reply, "reply")
+		}
+		st := s.Stats()
+		assert.Equal(t, int64(n), st.Served, "Served")
+		assert.Equal(t, int64(2*n-logBuffer), st.LogDropped, "LogDropped: every line (2 a request) beyond the buffer")
+	})
+
+	t.Run("closes without waiting for the log", func(t *testing.T) {
+		start := time.Now()
+		assert.Equal(t, 0, s.Close(), "Close")
+		assert.Less(t, time.Since(start), 5*logFlushTimeout, "Close waits at most logFlushTimeout for the log")
+	})
+
+	t.Run("notes the dropped lines before the next line that gets through", func(t *testing.T) {
+		close(log.release)
+		released = true
+		lines := func() []string { return strings.SplitAfter(strings.TrimSuffix(log.String(), "\n"), "\n") }
+		assert.Eventually(t, func() bool { return len(lines()) == 1+1+logBuffer }, 10*time.Second, 5*time.Millisecond,
+			"the log: the stuck line, the note, the buffer")
+		got := lines()
+		require.GreaterOrEqual(t, len(got), 2, "log lines")
+		assert.True(t, strings.HasPrefix(got[0], "listening on "), "the line the stuck Write held: %q", got[0])
+		// Every line was dropped before the release (the shutdown line
+		// too), so the first note counts them all.
+		assert.Equal(t, fmt.Sprintf("%s log lines dropped: nothing is reading stdout\n", thousands(s.Stats().LogDropped)),
+			got[1], "the note")
+		// goleak in TestMain proves the log's goroutine ended.
+	})
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 1312: "1,312", 1234567: "1,234,567", -1234: "-1,234"} {
+		assert.Equal(t, want, thousands(n), "thousands(%d)", n)
+	}
 }
 
 func TestConfig(t *testing.T) {

@@ -14,6 +14,8 @@ type Stats struct {
 	Failed   int64 // requests failed on purpose, plus clients that went silent, vanished or errored
 	Rejected int64 // connections turned away by MaxConns
 	Accepted int64 // connections accepted, rejected ones included
+
+	LogDropped int64 // log lines dropped because Log did not keep up (see Config.Log)
 }
 
 // counters guards a Stats; Peak follows InFlight on every update.
