@@ -1,13 +1,15 @@
 // This file holds the explanation shown after a run. Every number in it is
 // computed from that run's trace; only the closing words (what still hurts,
-// which stage removes it) come from a table, because they are the lesson
-// plan rather than a measurement.
+// and what the next stage does about it) are quoted, from the end of the
+// stage's doc.go (story.go), because they are the lesson plan rather than a
+// measurement.
 
 package main
 
 import (
 	"fmt"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +25,7 @@ type explanation struct {
 	OK, Failed  int
 	Elapsed     time.Duration
 	OneByOne    time.Duration // each request's own time (socket → answer), added up
-	Slept       time.Duration // in select/epoll waiting for the kernel: sum of waited_us
+	Slept       time.Duration // in the poller waiting for the kernel: sum of waited_us
 	Worked      time.Duration // Elapsed − Slept
 	WakeUps     int           // ready events
 	Callbacks   int
@@ -39,51 +41,17 @@ type explanation struct {
 	Tasks, TaskSteps, Suspensions, TimersFired, SlowSteps int
 
 	Finished bool // the trace has its done event
-}
 
-// lessonNote is the part of an explanation that is the lesson plan.
-type lessonNote struct {
-	Waits string // what the loop sleeps in
-	Pain  string // what still hurts after this stage
-	Next  string // which stage removes it
-}
-
-// lessonNotes is keyed by stage number; a stage not listed gets defaults.
-var lessonNotes = map[int]lessonNote{
-	1: {
-		Waits: "select(2)",
-		Pain:  "Each request's logic is chopped into callbacks nested three deep, its state hides in captured variables, and an error in a callback has nowhere to go. select(2) cannot watch a descriptor ≥ 1024.",
-		Next:  "Stage 2 (state machine) turns the callbacks into methods of a client type with explicit states.",
-	},
-	2: {
-		Waits: "select(2)",
-		Pain:  "Control flow is still inverted: the loop calls us, and every new step of a request is a new state to name and wire up. Errors still cannot flow back to whoever started the request.",
-		Next:  "Stage 3 (futures) gives each step a Future: results and errors flow, and steps compose.",
-	},
-	3: {
-		Waits: "select(2)",
-		Pain:  "Futures compose, but the code is still a chain of callbacks, not straight-line code you can read top to bottom.",
-		Next:  "Stage 4 (tasks) drives coroutines that await futures: straight-line code, and epoll instead of select(2).",
-	},
-	4: {
-		Waits: "epoll",
-		Pain:  "Callback hell is gone. What remains is the real world: timeouts, cancellation, limits, and work that blocks the one thread.",
-		Next:  "The docs go on with patterns, anti-patterns, and Go's own runtime, which runs this same loop for every goroutine.",
-	},
-}
-
-func noteFor(n int) lessonNote {
-	if note, ok := lessonNotes[n]; ok {
-		return note
-	}
-	return lessonNote{Waits: "the poller", Pain: "(no notes for this stage yet)", Next: ""}
+	Poller string // what the loop slept in: select(2), epoll or kqueue
+	Story  story  // the stage's closing paragraphs, quoted at the end
 }
 
 var stageNumRE = regexp.MustCompile(`^stage([0-9]+)-`)
 
-// explain measures a run from its trace.
-func explain(events []trace.Event) explanation {
-	var x explanation
+// explain measures a run from its trace; st is the story of the stage that
+// ran, which the explanation ends with.
+func explain(events []trace.Event, st story) explanation {
+	x := explanation{Story: st}
 	start := map[int]int64{}
 	states := map[string]bool{}
 	var lastT int64
@@ -150,6 +118,7 @@ func explain(events []trace.Event) explanation {
 		x.Elapsed = time.Duration(lastT) * time.Microsecond
 	}
 	x.Worked = max(0, x.Elapsed-x.Slept)
+	x.Poller = pollerOf(x.StageNum, runtime.GOOS)
 	return x
 }
 
@@ -165,7 +134,6 @@ func contains(ids []int, id int) bool {
 // Lines renders the explanation as plain sentences, one paragraph a line,
 // for a terminal of any width (the caller wraps).
 func (x explanation) Lines() []string {
-	note := noteFor(x.StageNum)
 	var out []string
 	add := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 
@@ -183,7 +151,7 @@ func (x explanation) Lines() []string {
 	}
 	if x.Elapsed > 0 {
 		add("The loop slept %s in %s waiting for the kernel (%.1f%%) and worked %s (%.1f%%).",
-			seconds(x.Slept), note.Waits, pct(x.Slept, x.Elapsed), us(x.Worked.Microseconds()), pct(x.Worked, x.Elapsed))
+			seconds(x.Slept), x.Poller, pct(x.Slept, x.Elapsed), us(x.Worked.Microseconds()), pct(x.Worked, x.Elapsed))
 	}
 	add("It woke up %d times and ran %d callbacks: it only works when the kernel says a socket is ready.", x.WakeUps, x.Callbacks)
 	if len(x.AnswerOrder) > 0 {
@@ -207,9 +175,10 @@ func (x explanation) Lines() []string {
 	if x.SlowSteps > 0 {
 		add("Debug mode saw %d slow steps (over 100 ms): each froze every other request.", x.SlowSteps)
 	}
-	add("What still hurts: %s", note.Pain)
-	if note.Next != "" {
-		add("Next: %s", note.Next)
+	for _, para := range []string{x.Story.Hurts, x.Story.Next} {
+		if para != "" {
+			add("%s", para)
+		}
 	}
 	return out
 }

@@ -6,6 +6,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -46,13 +47,14 @@ func expected(events []trace.Event) (slept time.Duration, wakeups int, answered 
 
 func TestExplainRecordedTraces(t *testing.T) {
 	tests := []struct {
-		name  string
-		file  string
-		stage int
-		check func(t *testing.T, x explanation)
+		name   string
+		file   string
+		stage  int
+		poller string
+		check  func(t *testing.T, x explanation)
 	}{
 		{
-			name: "stage 1: ten answered, the loop mostly slept in select", file: "stage1-callbacks.jsonl", stage: 1,
+			name: "stage 1: ten answered, the loop mostly slept in select", file: "stage1-callbacks.jsonl", stage: 1, poller: "select(2)",
 			check: func(t *testing.T, x explanation) {
 				assert.Equal(t, 10, x.OK)
 				assert.Greater(t, x.Slept, 9*x.Elapsed/10, "the loop sleeps almost all the time")
@@ -61,7 +63,7 @@ func TestExplainRecordedTraces(t *testing.T) {
 			},
 		},
 		{
-			name: "stage 2: states visited in order of first visit", file: "stage2-statemachine.jsonl", stage: 2,
+			name: "stage 2: states visited in order of first visit", file: "stage2-statemachine.jsonl", stage: 2, poller: "select(2)",
 			check: func(t *testing.T, x explanation) {
 				require.NotEmpty(t, x.States)
 				assert.Equal(t, "connecting", x.States[0])
@@ -69,7 +71,7 @@ func TestExplainRecordedTraces(t *testing.T) {
 			},
 		},
 		{
-			name: "stage 4: tasks, steps, suspensions, futures, a failure and an unknown kind", file: "stage4-tasks.jsonl", stage: 4,
+			name: "stage 4: tasks, steps, suspensions, futures, a failure and an unknown kind", file: "stage4-tasks.jsonl", stage: 4, poller: map[string]string{"linux": "epoll", "darwin": "kqueue"}[runtime.GOOS],
 			check: func(t *testing.T, x explanation) {
 				assert.Equal(t, 1, x.OK)
 				assert.Equal(t, 1, x.Failed)
@@ -85,7 +87,8 @@ func TestExplainRecordedTraces(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			events := readTrace(t, tt.file)
-			x := explain(events)
+			st := story{Hurts: "What still hurts: " + tt.file, Next: "Next: after " + tt.file}
+			x := explain(events, st)
 			slept, wakeups, answered, elapsed := expected(events)
 			assert.True(t, x.Finished)
 			assert.Equal(t, tt.stage, x.StageNum)
@@ -98,16 +101,47 @@ func TestExplainRecordedTraces(t *testing.T) {
 
 			text := x.Lines()
 			assert.Contains(t, text, "Order answered: "+ids(answered))
-			assert.Contains(t, text[len(text)-2], "What still hurts")
+			if tt.poller != "" { // stage 4 has no poller on other systems
+				assert.Equal(t, tt.poller, x.Poller, "the poller this stage sleeps in on "+runtime.GOOS)
+				assert.Contains(t, strings.Join(text, "\n"), " in "+tt.poller+" waiting for the kernel")
+			}
+			assert.Equal(t, []string{st.Hurts, st.Next}, text[len(text)-2:], "the story closes the explanation, quoted")
 		})
 	}
 }
 
 func TestExplainUnfinishedRun(t *testing.T) {
 	events := readTrace(t, "stage1-callbacks.jsonl")
-	x := explain(events[:30])
+	x := explain(events[:30], story{})
 	assert.False(t, x.Finished)
 	assert.Contains(t, x.Lines()[0], "did not finish")
+}
+
+func TestExplainLeavesOutAParagraphTheStageDoesNotHave(t *testing.T) {
+	events := readTrace(t, "stage1-callbacks.jsonl")
+	full := explain(events, story{}).Lines()
+	tests := []struct {
+		name  string
+		story story
+		want  []string // the lines after the measured ones
+	}{
+		{"no story: the explanation ends with the numbers", story{}, []string{}},
+		{"only what still hurts", story{Hurts: "What still hurts: a."}, []string{"What still hurts: a."}},
+		{"only next", story{Next: "Next: b."}, []string{"Next: b."}},
+		{"both, in that order", story{Hurts: "What still hurts: a.", Next: "Next: b."}, []string{"What still hurts: a.", "Next: b."}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			text := explain(events, tc.story).Lines()
+			require.Len(t, text, len(full)+len(tc.want))
+			assert.Equal(t, full, text[:len(full)], "the measured lines do not change")
+			assert.Equal(t, tc.want, text[len(full):])
+		})
+	}
+	for _, line := range full {
+		assert.NotContains(t, line, "What still hurts")
+		assert.False(t, strings.HasPrefix(line, "Next:"), "no Next line without a story: %q", line)
+	}
 }
 
 func TestTimelinePhases(t *testing.T) {

@@ -91,7 +91,7 @@ func plainRun(ctx context.Context, e env, s stage, opts options, stdout, stderr 
 	fmt.Fprintln(stdout)
 	printTimeline(stdout, tl)
 	fmt.Fprintln(stdout)
-	printExplanation(stdout, explain(events))
+	printExplanation(stdout, explain(events, s.Story))
 	if code != 0 {
 		fmt.Fprintf(stdout, "\n%s exited with status %d\n", s.Dir, code)
 	}
@@ -145,7 +145,7 @@ func writeSVGFile(path string, tl *timeline, s stage, events []trace.Event) erro
 	if err != nil {
 		return err
 	}
-	x := explain(events)
+	x := explain(events, s.Story)
 	title := fmt.Sprintf("%s: %d requests in %s", s.Dir, len(tl.Rows), seconds(x.Elapsed))
 	if err := writeSVG(f, tl, title); err != nil {
 		f.Close()

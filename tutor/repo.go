@@ -27,6 +27,7 @@ type stage struct {
 	Num     int    // N of stage<N>-<name>
 	Dir     string // the folder name, such as "stage1-callbacks"
 	Summary string // the first sentence of its package doc comment
+	Story   story  // the paragraphs its doc comment ends with (story.go)
 }
 
 // Title is "Stage 1 · callbacks".
@@ -92,7 +93,7 @@ func discoverStages(root string) ([]stage, error) {
 			continue
 		}
 		n, _ := strconv.Atoi(m[1])
-		stages = append(stages, stage{Num: n, Dir: e.Name(), Summary: summaryOf(docFile)})
+		stages = append(stages, stage{Num: n, Dir: e.Name(), Summary: summaryOf(docFile), Story: storyOf(docFile)})
 	}
 	sort.Slice(stages, func(i, j int) bool {
 		if stages[i].Num != stages[j].Num {

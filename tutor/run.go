@@ -122,7 +122,7 @@ func (r runModel) addEvents(events []trace.Event, raw []string) runModel {
 func (r runModel) finish(state runState, code int) runModel {
 	r.state, r.code = state, code
 	if len(r.events) > 0 {
-		x := explain(r.events)
+		x := explain(r.events, r.stage.Story)
 		r.expl = &x
 		r.clockUS = max(r.clockUS, r.tl.NowUS)
 		if r.tl.Elapsed > 0 {

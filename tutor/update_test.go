@@ -16,7 +16,7 @@ import (
 
 // testStages are fixed, so tests do not change when stages are added.
 var testStages = []stage{
-	{Num: 1, Dir: "stage1-callbacks", Summary: "Stage 1 sends ten requests to a slow server at once, with select(2) and callbacks."},
+	{Num: 1, Dir: "stage1-callbacks", Summary: "Stage 1 sends ten requests to a slow server at once, with select(2) and callbacks.", Story: story{Hurts: "What still hurts: each request's logic is chopped into callbacks nested three deep, the state it needs hides in captured variables, and an error in a callback has nowhere to go.", Next: "Next: stage 2 (stage2-statemachine) untangles the callbacks into a type with explicit states."}},
 	{Num: 2, Dir: "stage2-statemachine", Summary: "Stage 2 sends the same ten requests, each one a Client with explicit, typed states."},
 }
 
