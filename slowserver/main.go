@@ -60,8 +60,9 @@ func main() {
 }
 
 // run is the whole command: it parses args, serves until a signal arrives on
-// signals and returns the exit code (0 after a signal, 1 if the server could
-// not start, 2 for bad flags).
+// signals and returns the exit code: 0 after a signal, 1 if the server could
+// not start (the port is taken, the host unknown), 2 for bad flags, each
+// reported on one line of stderr.
 //
 // Nothing here waits on stdout for long: it may be a pipe nobody reads. The
 // server's log drops lines rather than block, and the banner and the stop
@@ -124,12 +125,12 @@ func parseFlags(args []string, stdout io.Writer) (cfg slowserver.Config, quiet b
 	fs := flag.NewFlagSet("slowserver", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are printed by run, on one line
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (127.0.0.1:0 picks a free port)")
-	fs.DurationVar(&cfg.Delay, "delay", 5*time.Second, "time before each reply")
-	fs.DurationVar(&cfg.Jitter, "jitter", 0, "each delay gets a random extra in [0, jitter)")
+	fs.DurationVar(&cfg.Delay, "delay", 5*time.Second, "time before each reply (0 to 1h)")
+	fs.DurationVar(&cfg.Jitter, "jitter", 0, "each delay gets a random extra in [0, jitter) (0 to 1h)")
 	fs.IntVar(&cfg.FailEvery, "fail-every", 0, "fail the requests numbered `K`, 2K, … (\"Request 6\" is 6), once each; unnumbered ones by arrival order (0: never)")
 	failMode := fs.String("fail-mode", "reset", "how requests fail: reset or garbage")
 	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "answer the busy line (HTTP: 503) to connections beyond this many open at once (0: no cap)")
-	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", slowserver.DefaultReadTimeout, "close clients that send nothing for this long")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", slowserver.DefaultReadTimeout, "close clients that send nothing for this long (up to 1h)")
 	fs.BoolVar(&quiet, "quiet", false, "no log line per request")
 
 	if err := fs.Parse(args); err != nil {
@@ -144,10 +145,13 @@ func parseFlags(args []string, stdout io.Writer) (cfg slowserver.Config, quiet b
 		return cfg, quiet, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if cfg.FailMode, err = slowserver.ParseFailMode(*failMode); err != nil {
-		return cfg, quiet, err
+		return cfg, quiet, fmt.Errorf("-fail-mode: %w", err)
 	}
-	if cfg.ReadTimeout == 0 {
-		return cfg, quiet, errors.New("read-timeout must be positive")
+	switch {
+	case cfg.Addr == "":
+		return cfg, quiet, errors.New(`-addr "": want host:port, such as 127.0.0.1:8080`)
+	case cfg.ReadTimeout == 0: // Config reads 0 as the default; a flag of 0 is a mistake
+		return cfg, quiet, errors.New("-read-timeout 0s: want more than 0, up to 1h")
 	}
 	return cfg, quiet, cfg.Validate()
 }

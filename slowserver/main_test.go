@@ -49,13 +49,28 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		args    []string
 		wantErr string
 	}{
-		{"refuses a negative delay", []string{"-delay", "-1s"}, "delay must not be negative"},
+		{"refuses a negative delay", []string{"-delay", "-1s"}, "-delay -1s: want 0 to 1h"},
+		{"refuses a delay over an hour", []string{"-delay", "61m"}, "-delay 1h1m0s: want 0 to 1h"},
 		{"refuses a delay that is not a duration", []string{"-delay", "5"}, `invalid value "5" for flag -delay`},
-		{"refuses an unknown fail mode", []string{"-fail-mode", "explode"}, `unknown fail mode "explode"`},
-		{"refuses a negative fail-every", []string{"-fail-every", "-2"}, "fail-every must not be negative"},
-		{"refuses a negative max-conns", []string{"-max-conns", "-1"}, "max-conns must not be negative"},
-		{"refuses a zero read timeout", []string{"-read-timeout", "0"}, "read-timeout must be positive"},
+		{"refuses a delay too long for a duration", []string{"-delay", "9999999999h"}, `invalid value "9999999999h" for flag -delay`},
+		{"refuses a negative jitter", []string{"-jitter", "-1ms"}, "-jitter -1ms: want 0 to 1h"},
+		{"refuses the largest jitter without overflowing", []string{"-jitter", "9223372036854775807ns"}, "-jitter 2562047h47m16.854775807s: want 0 to 1h"},
+		{"refuses a jitter that is not a duration", []string{"-jitter", "lots"}, `invalid value "lots" for flag -jitter`},
+		{"refuses an unknown fail mode", []string{"-fail-mode", "explode"}, `-fail-mode: unknown fail mode "explode" (want reset or garbage)`},
+		{"refuses a negative fail-every", []string{"-fail-every", "-2"}, "-fail-every -2: want 0 (never) or more"},
+		{"refuses a fail-every that is not a number", []string{"-fail-every", "3rd"}, `invalid value "3rd" for flag -fail-every`},
+		{"refuses a fail-every too big for an int", []string{"-fail-every", "99999999999999999999"}, `invalid value "99999999999999999999" for flag -fail-every`},
+		{"refuses a negative max-conns", []string{"-max-conns", "-1"}, "-max-conns -1: want 0 (no cap) or more"},
+		{"refuses a max-conns too big for an int", []string{"-max-conns", "1e99"}, `invalid value "1e99" for flag -max-conns`},
+		{"refuses a zero read timeout", []string{"-read-timeout", "0"}, "-read-timeout 0s: want more than 0, up to 1h"},
+		{"refuses a negative read timeout", []string{"-read-timeout", "-5s"}, "-read-timeout -5s: want more than 0, up to 1h"},
+		{"refuses a read timeout over an hour", []string{"-read-timeout", "2h"}, "-read-timeout 2h0m0s: want more than 0, up to 1h"},
+		{"refuses an address that is not host:port", []string{"-addr", "garbage"}, `-addr "garbage": want host:port`},
+		{"refuses a port over 65535", []string{"-addr", "127.0.0.1:99999"}, `-addr "127.0.0.1:99999": want host:port`},
+		{"refuses an empty address", []string{"-addr", ""}, `-addr "": want host:port`},
+		{"refuses a quiet that is not a bool", []string{"-quiet=maybe"}, `invalid boolean value "maybe" for -quiet`},
 		{"refuses an unknown flag", []string{"-speed", "fast"}, "flag provided but not defined: -speed"},
+		{"refuses a flag with no value", []string{"-delay"}, "flag needs an argument: -delay"},
 		{"refuses a stray argument", []string{"now"}, `unexpected argument "now"`},
 	}
 	for _, tt := range tests {
@@ -65,7 +80,8 @@ func TestRunRefusesBadFlags(t *testing.T) {
 			assert.Equal(t, 2, code, "exit code")
 			assert.Empty(t, stdout.String(), "stdout")
 			assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line on stderr: %q", stderr.String())
-			assert.Contains(t, stderr.String(), tt.wantErr, "stderr")
+			assert.True(t, strings.HasPrefix(stderr.String(), "slowserver: "+tt.wantErr), "stderr %q starts with %q", stderr.String(), "slowserver: "+tt.wantErr)
+			assert.True(t, strings.HasSuffix(stderr.String(), " (see -h)\n"), "stderr %q ends with a pointer to -h", stderr.String())
 		})
 	}
 }

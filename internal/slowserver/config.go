@@ -4,9 +4,10 @@
 package slowserver
 
 import (
-	"errors"
 	"fmt"
 	"io"
+	"net"
+	"strconv"
 	"time"
 )
 
@@ -51,12 +52,12 @@ const DefaultReadTimeout = 10 * time.Second
 // 127.0.0.1 that answers at once.
 type Config struct {
 	Addr        string        // "127.0.0.1:0" picks a free port; "" means that too
-	Delay       time.Duration // time before each reply; 0 means reply at once
-	Jitter      time.Duration // each delay gets a uniform random extra in [0, Jitter)
+	Delay       time.Duration // time before each reply, up to MaxDuration; 0 means reply at once
+	Jitter      time.Duration // each delay gets a uniform random extra in [0, Jitter); at most MaxDuration
 	FailEvery   int           // if k > 0, requests numbered k, 2k, … ("Request 6" is number 6) fail after their delay, each number once; requests without a number fail by arrival order
 	FailMode    FailMode      // how those requests fail
 	MaxConns    int           // if > 0, connections beyond this many open at once get BusyReply (or an HTTP 503) and are closed
-	ReadTimeout time.Duration // how long a client may stay silent before its first message; 0 means 10s
+	ReadTimeout time.Duration // how long a client may stay silent before its first message, up to MaxDuration; 0 means 10s
 	Log         io.Writer     // one line per event, written by one goroutine through a bounded buffer (a stalled Log drops lines, never blocks the server); nil means no log
 	LogName     string        // what Log is, for the note on dropped lines ("nothing is reading stdout"); "" means "the log"
 
@@ -66,22 +67,44 @@ type Config struct {
 	hold <-chan struct{}
 }
 
-// Validate reports the first knob that makes no sense (a negative duration or
-// count, an unknown fail mode).
+// MaxDuration is the ceiling on Delay, Jitter and ReadTimeout: an hour, far
+// beyond any lesson, and small enough that Delay+Jitter cannot overflow.
+const MaxDuration = time.Hour
+
+// Validate reports the first knob that makes no sense: a negative duration
+// or count, a duration over MaxDuration, an address that is not host:port
+// with a numeric port, an unknown fail mode. It names each knob as the
+// command's flag for it, so the command can print its error as it is.
 func (c Config) Validate() error {
 	switch {
-	case c.Delay < 0:
-		return errors.New("delay must not be negative")
-	case c.Jitter < 0:
-		return errors.New("jitter must not be negative")
+	case c.Delay < 0 || c.Delay > MaxDuration:
+		return fmt.Errorf("-delay %s: want 0 to 1h", c.Delay)
+	case c.Jitter < 0 || c.Jitter > MaxDuration:
+		return fmt.Errorf("-jitter %s: want 0 to 1h", c.Jitter)
 	case c.FailEvery < 0:
-		return errors.New("fail-every must not be negative")
+		return fmt.Errorf("-fail-every %d: want 0 (never) or more", c.FailEvery)
 	case c.MaxConns < 0:
-		return errors.New("max-conns must not be negative")
-	case c.ReadTimeout < 0:
-		return errors.New("read-timeout must not be negative")
+		return fmt.Errorf("-max-conns %d: want 0 (no cap) or more", c.MaxConns)
+	case c.ReadTimeout < 0 || c.ReadTimeout > MaxDuration:
+		return fmt.Errorf("-read-timeout %s: want more than 0, up to 1h", c.ReadTimeout)
 	case c.FailMode != FailReset && c.FailMode != FailGarbage:
-		return fmt.Errorf("unknown fail mode %d", int(c.FailMode))
+		return fmt.Errorf("-fail-mode: unknown fail mode %d", int(c.FailMode))
+	}
+	if c.Addr != "" {
+		return validateAddr(c.Addr)
+	}
+	return nil
+}
+
+// validateAddr checks that addr is host:port with a port from 0 to 65535
+// (0: a free one). The host is checked when Start listens.
+func validateAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = strconv.ParseUint(port, 10, 16)
+	}
+	if err != nil {
+		return fmt.Errorf("-addr %q: want host:port with a port from 0 to 65535, such as 127.0.0.1:8080", addr)
 	}
 	return nil
 }

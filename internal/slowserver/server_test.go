@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -391,13 +392,19 @@ func TestConfig(t *testing.T) {
 		cfg     Config
 		wantErr string
 	}{
-		{"refuses a negative delay", Config{Delay: -time.Second}, "delay must not be negative"},
-		{"refuses a negative jitter", Config{Jitter: -1}, "jitter must not be negative"},
-		{"refuses a negative fail-every", Config{FailEvery: -1}, "fail-every must not be negative"},
-		{"refuses a negative max-conns", Config{MaxConns: -1}, "max-conns must not be negative"},
-		{"refuses a negative read timeout", Config{ReadTimeout: -1}, "read-timeout must not be negative"},
-		{"refuses an unknown fail mode", Config{FailMode: 7}, "unknown fail mode 7"},
-		{"reports a bad address", Config{Addr: "127.0.0.1:99999"}, "invalid port"},
+		{"refuses a negative delay", Config{Delay: -time.Second}, "-delay -1s: want 0 to 1h"},
+		{"refuses a delay over an hour", Config{Delay: MaxDuration + 1}, "-delay 1h0m0.000000001s: want 0 to 1h"},
+		{"refuses a negative jitter", Config{Jitter: -1}, "-jitter -1ns: want 0 to 1h"},
+		{"refuses the largest jitter, which would overflow the delay", Config{Jitter: math.MaxInt64}, "-jitter 2562047h47m16.854775807s: want 0 to 1h"},
+		{"refuses a negative fail-every", Config{FailEvery: -1}, "-fail-every -1: want 0 (never) or more"},
+		{"refuses a negative max-conns", Config{MaxConns: -1}, "-max-conns -1: want 0 (no cap) or more"},
+		{"refuses a negative read timeout", Config{ReadTimeout: -1}, "-read-timeout -1ns: want more than 0, up to 1h"},
+		{"refuses a read timeout over an hour", Config{ReadTimeout: 2 * time.Hour}, "-read-timeout 2h0m0s: want more than 0, up to 1h"},
+		{"refuses an unknown fail mode", Config{FailMode: 7}, "-fail-mode: unknown fail mode 7"},
+		{"refuses a port over 65535", Config{Addr: "127.0.0.1:99999"}, `-addr "127.0.0.1:99999": want host:port`},
+		{"refuses an address with no port", Config{Addr: "garbage"}, `-addr "garbage": want host:port`},
+		{"refuses a port name", Config{Addr: "127.0.0.1:http"}, `-addr "127.0.0.1:http": want host:port`},
+		{"reports a host it cannot listen on", Config{Addr: "192.0.2.1:0"}, "listen tcp 192.0.2.1:0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
