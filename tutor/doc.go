@@ -21,9 +21,10 @@
 //     or failed), a clock, counters, and the loop's own events (wake-ups,
 //     callbacks, state changes, futures, task steps) in a pane beside it.
 //     When it ends, the explanation: total time against one at a time,
-//     how long the loop slept in select/epoll against how long it worked,
-//     wake-ups, the order of answers, what the stage added, and what still
-//     hurts;
+//     how long the loop slept in its poller (select(2), epoll or kqueue)
+//     against how long it worked, wake-ups, the order of answers, what the
+//     stage added, and what still hurts and what comes next, quoted from
+//     the end of the stage's doc.go;
 //   - compare (c) shows this session's runs as bars against their
 //     one-at-a-time estimates.
 //
