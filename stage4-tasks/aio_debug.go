@@ -1,8 +1,10 @@
-// What the loop keeps for its user rather than for its work: the trace,
-// debug mode, and the failed tasks it reports at Close. A callback or task
-// step that runs long blocks every other request: debug mode times each
-// one and names the slow ones. And a task that failed with nobody awaiting
-// it would fail silently; Close names it.
+// Debug mode, and the other things a loop keeps for its user rather than
+// for its work: the trace's bookkeeping (which request the code running
+// now serves, how long a task step took) and the failed tasks it reports
+// at Close. asyncio has the same two reports: debug mode names a callback
+// that runs long, which blocks every other request while it runs; and
+// "Task exception was never retrieved" names a task that failed with
+// nobody awaiting it, which would otherwise fail silently.
 
 package main
 

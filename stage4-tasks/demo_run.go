@@ -9,7 +9,9 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -17,6 +19,29 @@ import (
 
 	"github.com/loopfromscratch/loop/internal/stagecli"
 )
+
+// demoOptions are the flags of the demos: which one runs, and its knobs.
+type demoOptions struct {
+	demo    string        // "" runs the n requests at once, the stage's contract
+	limit   int           // -demo semaphore, queue: how many at a time
+	timeout time.Duration // -demo timeout, forgot-await: how long a request may take
+	block   time.Duration // -demo blocking, executor: how long the blocking call takes
+	out     io.Writer     // where demos explain themselves: the program's stdout
+}
+
+// flags adds -demo and the demos' knobs to fs.
+func (o *demoOptions) flags(fs *flag.FlagSet) {
+	fs.Func("demo", "run a demo instead of the n requests at once: `name` is one of\n"+demoHelp(), func(name string) error {
+		if _, err := findDemo(name); err != nil {
+			return err
+		}
+		o.demo = name
+		return nil
+	})
+	fs.IntVar(&o.limit, "limit", 3, "-demo semaphore and queue: how many requests run at a time")
+	fs.DurationVar(&o.timeout, "timeout", time.Second, "-demo timeout and forgot-await: how long a request may take")
+	fs.DurationVar(&o.block, "block", time.Second, "-demo blocking and executor: how long the blocking call per reply takes")
+}
 
 // demo is one runnable lesson.
 type demo struct {

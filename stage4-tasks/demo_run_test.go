@@ -21,7 +21,7 @@ const demoDelay = 200 * time.Millisecond
 // runProgram runs the stage program in-process, as main does, with args.
 func runProgram(args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
-	opts := stageOptions{out: &out}
+	opts := stageOptions{demoOptions: demoOptions{out: &out}}
 	code = stagecli.Main(stage, args, &out, &errOut, opts.runStage, opts.flags)
 	return code, out.String(), errOut.String()
 }

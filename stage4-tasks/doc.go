@@ -33,8 +33,6 @@
 //     to the kernel, and epoll (with a timerfd for precise timeouts) and
 //     kqueue behind it.
 //   - limits.go: how many sockets fit, checked before the run starts.
-//   - debug.go: what the loop keeps for its user: the trace, debug mode
-//     (slow steps named) and failed tasks whose error nobody read.
 //   - main.go: the flags only this stage has, and the loop each run gets.
 //
 // Appendix: a small asyncio on our loop, a page each, built from nothing
@@ -47,6 +45,8 @@
 //   - aio_executor.go: RunInExecutor, and the wake-up pipe behind
 //     CallSoonThreadsafe that brings its results back to the loop.
 //   - aio_echo.go: Serve, a server on the loop, and echo.
+//   - aio_debug.go: debug mode (a step that blocks the loop is named),
+//     failed tasks whose error nobody read, and the trace's bookkeeping.
 //
 // The demos run each of these, and each classic mistake, with -demo NAME
 // (-help lists them): demo_run.go (the list and what every demo shares),

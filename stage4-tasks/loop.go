@@ -40,7 +40,7 @@ type EventLoop struct {
 
 	wake *wakeup // the pipe of CallSoonThreadsafe, and work off the loop; see aio_executor.go
 
-	diagnostics // the trace, debug mode, failed tasks; see debug.go
+	diagnostics // the trace, debug mode, failed tasks; see aio_debug.go
 }
 
 // NewEventLoop returns a loop with its selector and wake-up pipe open;
@@ -231,7 +231,7 @@ func (l *EventLoop) abandonLive() {
 }
 
 // The scheduler interface a Future needs (future.go); its fourth method,
-// request, is in debug.go.
+// request, is in aio_debug.go.
 
 func (l *EventLoop) newFutureID() int      { l.ids.future++; return l.ids.future }
 func (l *EventLoop) tracer() *trace.Tracer { return l.trace }

@@ -9,9 +9,7 @@ package main
 import (
 	"errors"
 	"flag"
-	"io"
 	"os"
-	"time"
 
 	"github.com/loopfromscratch/loop/internal/stagecli"
 )
@@ -19,33 +17,20 @@ import (
 // stageOptions are the flags only stage 4 has. Main fills them in before
 // it calls runStage.
 type stageOptions struct {
-	debug   bool
-	demo    string        // "" runs the n requests at once, the stage's contract
-	limit   int           // -demo semaphore, queue: how many at a time
-	timeout time.Duration // -demo timeout, forgot-await: how long a request may take
-	block   time.Duration // -demo blocking, executor: how long the blocking call takes
-	rss     bool          // report the peak resident memory at the end
-	out     io.Writer     // where demos explain themselves: the program's stdout
+	debug       bool // debug mode: name every step that blocks the loop (aio_debug.go)
+	rss         bool // report the peak resident memory at the end
+	demoOptions      // -demo NAME runs a demo instead; see demo_run.go
 }
 
 // flags adds the stage's own flags to fs.
 func (o *stageOptions) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.debug, "debug", false, "report every callback or task step that blocks the loop for more than 100ms")
-	fs.Func("demo", "run a demo instead of the n requests at once: `name` is one of\n"+demoHelp(), func(name string) error {
-		if _, err := findDemo(name); err != nil {
-			return err
-		}
-		o.demo = name
-		return nil
-	})
-	fs.IntVar(&o.limit, "limit", 3, "-demo semaphore and queue: how many requests run at a time")
-	fs.DurationVar(&o.timeout, "timeout", time.Second, "-demo timeout and forgot-await: how long a request may take")
-	fs.DurationVar(&o.block, "block", time.Second, "-demo blocking and executor: how long the blocking call per reply takes")
 	fs.BoolVar(&o.rss, "rss", false, "print the peak resident memory (getrusage ru_maxrss) at the end, to stderr")
+	o.demoOptions.flags(fs)
 }
 
 func main() {
-	opts := stageOptions{out: os.Stdout}
+	opts := stageOptions{demoOptions: demoOptions{out: os.Stdout}}
 	os.Exit(stagecli.Main("stage4-tasks", os.Args[1:], os.Stdout, os.Stderr, opts.runStage, opts.flags))
 }
 

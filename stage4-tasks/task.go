@@ -202,7 +202,7 @@ func (t *Task[T]) started() bool { return t.core.next != nil }
 // transition moves the task to state to, which taskTransitions must allow,
 // and tells the trace. The loop hears when a step begins and ends: it
 // names the running task's request in the trace, and debug mode times
-// the step (debug.go).
+// the step (aio_debug.go).
 func (c *taskCore) transition(to TaskState) {
 	from := c.state
 	if taskTransitions[from]&(1<<to) == 0 {
