@@ -156,6 +156,14 @@ func CheckTraceOrder(t *testing.T, events []trace.Event, n int) {
 // hangLimit.
 func runWithin(t *testing.T, stage string, fetch stagecli.FetchFunc, args ...string) Result {
 	t.Helper()
+	return runWithinLimit(t, hangLimit, stage, fetch, args...)
+}
+
+// runWithinLimit runs a stage and fails the test if it does not end within
+// limit. A stage that hangs is left running: nothing can stop a goroutine
+// from outside, and the test binary's end takes it.
+func runWithinLimit(t *testing.T, limit time.Duration, stage string, fetch stagecli.FetchFunc, args ...string) Result {
+	t.Helper()
 	type outcome struct {
 		res Result
 		err error
@@ -170,10 +178,104 @@ func runWithin(t *testing.T, stage string, fetch stagecli.FetchFunc, args ...str
 	case o := <-done:
 		require.NoError(t, o.err, "running %s %v", stage, args)
 		return o.res
-	case <-time.After(hangLimit):
-		t.Fatalf("%s %v did not finish within %v", stage, args, hangLimit)
+	case <-time.After(limit):
+		t.Fatalf("%s %v did not finish within %v", stage, args, limit)
 		return Result{}
 	}
+}
+
+// timeoutLimit bounds a run with -timeout 2s: seven times what it needs,
+// and still "a few seconds" beside the 30 s default a stage without a
+// deadline would show.
+const timeoutLimit = 15 * time.Second
+
+// Timeout checks a stage's deadline, -timeout: against a server that
+// accepts and never answers, and against one that never accepts (requests
+// stuck in connect), a run of three requests with -timeout 2s ends within
+// a few seconds, prints "request N failed: no reply after 2s (timeout)" for
+// each, exits 1 and leaves no fd open.
+func Timeout(t *testing.T, stage string, fetch stagecli.FetchFunc) {
+	servers := []struct {
+		name  string
+		start func(testing.TB) string
+	}{
+		{"reports each request timed out when the server accepts and never answers", SilentServer},
+		{"reports each request timed out when the server never accepts", UnacceptingServer},
+	}
+	for _, tc := range servers {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := tc.start(t)
+			before := OpenFDs(t)
+			began := time.Now()
+			res := runWithinLimit(t, timeoutLimit, stage, fetch, "-addr", addr, "-n", "3", "-timeout", "2s")
+
+			assert.Equal(t, stagecli.ExitFailed, res.Code, "exit code; stderr: %s", res.Stderr)
+			for req := 1; req <= 3; req++ {
+				assert.Contains(t, res.Stdout, fmt.Sprintf("request %d failed: no reply after 2s (timeout)\n", req), "timeout line for request %d", req)
+			}
+			assert.Contains(t, res.Stdout, "0 of 3 answered, 3 failed", "summary")
+			assert.GreaterOrEqual(t, time.Since(began), 2*time.Second-10*time.Millisecond, "the run waited for its deadline (give or take a timer's granularity)")
+			assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run (every socket closed)")
+		})
+	}
+}
+
+// busyDelay is the slow server's delay in the Busy check: the two
+// connections it serves stay open this long, far longer than the other
+// three need to connect and be turned away, even on a busy machine.
+const busyDelay = 2 * time.Second
+
+// Busy checks that a stage counts the server's busy line as a failure: the
+// slow server with MaxConns 2 serves two of five requests at once and
+// turns three away, and the stage prints "request N failed: server busy
+// (-max-conns reached)" for each of those, answers the other two and exits
+// 1. The server's Rejected counter proves the three were turned away; the
+// clock proves nothing.
+func Busy(t *testing.T, stage string, fetch stagecli.FetchFunc) {
+	srv := StartServer(t, slowserver.Config{Delay: busyDelay, MaxConns: 2})
+	before := OpenFDs(t)
+	res := runWithin(t, stage, fetch, "-addr", srv.Addr(), "-n", "5")
+
+	stats := srv.Stats()
+	require.EqualValues(t, 3, stats.Rejected,
+		"the server turned three connections away (fewer means the first two were answered before the others connected)")
+	assert.Equal(t, stagecli.ExitFailed, res.Code, "exit code; stderr: %s", res.Stderr)
+	assert.Equal(t, 3, strings.Count(res.Stdout, " failed: server busy (-max-conns reached)\n"), "busy failures:\n%s", res.Stdout)
+	assert.Equal(t, 2, strings.Count(res.Stdout, ": Response to Request "), "answered lines:\n%s", res.Stdout)
+	assert.Contains(t, res.Stdout, "2 of 5 answered, 3 failed", "summary")
+	assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run")
+}
+
+// ReplyInPieces checks that a stage reads a reply until its newline, not
+// just once: a server that writes each reply in three pieces, 100 ms apart,
+// gets three answers "Response in three pieces" and exit 0. A stage that
+// takes its first read as the whole reply reports "Response " as malformed.
+func ReplyInPieces(t *testing.T, stage string, fetch stagecli.FetchFunc) {
+	addr := PiecesServer(t, []string{"Response ", "in three", " pieces\n"}, 100*time.Millisecond)
+	before := OpenFDs(t)
+	res := runWithin(t, stage, fetch, "-addr", addr, "-n", "3")
+
+	assert.Equal(t, stagecli.ExitOK, res.Code, "exit code; stdout:\n%s", res.Stdout)
+	for req := 1; req <= 3; req++ {
+		assert.Contains(t, res.Stdout, fmt.Sprintf("request %d: Response in three pieces\n", req), "answer line for request %d", req)
+	}
+	assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run")
+}
+
+// ReplyTooLong checks that a stage gives up on a reply with no newline in
+// its first stagecli.MaxReply bytes: against a server that streams 10 MiB
+// of "x" per request, each request prints "request N failed: reply too
+// long (64 KiB without a newline)", the run exits 1 and no fd stays open.
+func ReplyTooLong(t *testing.T, stage string, fetch stagecli.FetchFunc) {
+	addr := StreamingServer(t, 10<<20)
+	before := OpenFDs(t)
+	res := runWithin(t, stage, fetch, "-addr", addr, "-n", "2")
+
+	assert.Equal(t, stagecli.ExitFailed, res.Code, "exit code; stderr: %s", res.Stderr)
+	for req := 1; req <= 2; req++ {
+		assert.Contains(t, res.Stdout, fmt.Sprintf("request %d failed: reply too long (64 KiB without a newline)\n", req), "failure line for request %d", req)
+	}
+	assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run")
 }
 
 // SelectLimit checks a select(2) stage refuses fds of 1024 and above with

@@ -1,11 +1,14 @@
 // Package stagetest holds what every stage's tests need and none of them
 // teaches: an in-process slow server, a way to run a stage program and
 // collect its exit code, output and trace, an address where nothing
-// listens, and a count of open file descriptors.
+// listens, bad servers (silent, unaccepting, a reply in pieces, a stream
+// with no newline), a count of open file descriptors, and the checks every
+// stage program must pass (contract.go).
 package stagetest
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -69,6 +72,11 @@ func (r Result) Count(k trace.Kind) int {
 	return n
 }
 
+// stageFlags are extra flags run passes to stagecli.Main. Only this
+// package's own tests set it: they give their stand-in stage a -timeout
+// until stagecli registers that flag for every stage.
+var stageFlags []func(*flag.FlagSet)
+
 // Run runs a stage program in-process with args plus a -trace file, and
 // returns what it produced with the trace parsed.
 func Run(t testing.TB, stage string, fetch stagecli.FetchFunc, args ...string) Result {
@@ -84,7 +92,7 @@ func run(dir, stage string, fetch stagecli.FetchFunc, args ...string) (Result, e
 	tracePath := filepath.Join(dir, "trace.jsonl")
 	args = append(args, "-trace", tracePath)
 	var stdout, stderr bytes.Buffer
-	res := Result{Code: stagecli.Main(stage, args, &stdout, &stderr, fetch)}
+	res := Result{Code: stagecli.Main(stage, args, &stdout, &stderr, fetch, stageFlags...)}
 	res.Stdout, res.Stderr = stdout.String(), stderr.String()
 	f, err := os.Open(tracePath)
 	if os.IsNotExist(err) && res.Code == stagecli.ExitUsage {
