@@ -11,7 +11,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,28 +18,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/loopfromscratch/loop/internal/stagetest"
 )
 
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
-}
-
-// syncBuffer is a bytes.Buffer that run may write while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestRunRefusesBadFlags(t *testing.T) {
@@ -106,7 +89,7 @@ func TestRunReportsATakenPort(t *testing.T) {
 }
 
 func TestRunServesUntilASignal(t *testing.T) {
-	var stdout, stderr syncBuffer
+	var stdout, stderr stagetest.SyncBuffer
 	signals := make(chan os.Signal, 1)
 	defer func() { // stops the server on a failure path too
 		select {
@@ -159,7 +142,7 @@ func TestRunWithStdoutNobodyReads(t *testing.T) {
 	require.NoError(t, w.SetWriteDeadline(time.Time{}), "deadline")
 
 	addr := freeAddr(t) // the banner, which would say it, cannot get through
-	var stderr syncBuffer
+	var stderr stagetest.SyncBuffer
 	signals := make(chan os.Signal, 1)
 	defer func() { // stops the server on a failure path too
 		select {
