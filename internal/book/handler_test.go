@@ -5,7 +5,6 @@ package book
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"html/template"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -25,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/loopfromscratch/loop/docs"
+	"github.com/loopfromscratch/loop/internal/stagetest"
 )
 
 func get(t *testing.T, srv *httptest.Server, path string) (int, http.Header, string) {
@@ -157,29 +156,11 @@ func TestLinksBecomePages(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer that Main may write while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestMainCommand(t *testing.T) {
 	t.Run("serves the book on the address it prints and stops cleanly when asked", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel() // stops the server on a failure path too
-		var stdout, stderr syncBuffer
+		var stdout, stderr stagetest.SyncBuffer
 		code := make(chan int, 1)
 		go func() { code <- run(ctx, []string{"-addr", "127.0.0.1:0"}, &stdout, &stderr) }()
 
@@ -208,7 +189,7 @@ func TestMainCommand(t *testing.T) {
 	t.Run("warns when serving on every interface, and serves anyway", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		var stdout, stderr syncBuffer
+		var stdout, stderr stagetest.SyncBuffer
 		code := make(chan int, 1)
 		go func() { code <- run(ctx, []string{"-addr", "0.0.0.0:0"}, &stdout, &stderr) }()
 
@@ -241,7 +222,7 @@ func TestMainCommand(t *testing.T) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		require.NoError(t, err)
 		defer ln.Close()
-		var stdout, stderr syncBuffer
+		var stdout, stderr stagetest.SyncBuffer
 		code := run(context.Background(), []string{"-addr", ln.Addr().String()}, &stdout, &stderr)
 		assert.Equal(t, 1, code)
 		assert.Contains(t, stderr.String(), "is already in use; try another port, e.g. -addr 127.0.0.1:")
@@ -259,7 +240,7 @@ func TestMainCommand(t *testing.T) {
 		{name: "prints help with exit code 0", args: []string{"-h"}, code: 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr syncBuffer
+			var stdout, stderr stagetest.SyncBuffer
 			assert.Equal(t, tt.code, run(context.Background(), tt.args, &stdout, &stderr))
 			assert.Contains(t, stderr.String(), "usage: tutor docs")
 		})
