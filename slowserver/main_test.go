@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -131,6 +132,24 @@ func TestRunServesUntilASignal(t *testing.T) {
 	assert.Empty(t, stderr.String(), "stderr")
 }
 
+// bannerThenStuck is stdout going to a pipe nobody reads, except that the
+// first write (the banner, which names the port) goes to banner instead.
+type bannerThenStuck struct {
+	banner chan string
+	once   sync.Once
+	pipe   io.Writer
+}
+
+func (w *bannerThenStuck) Write(p []byte) (int, error) {
+	first := false
+	w.once.Do(func() { first = true })
+	if first {
+		w.banner <- string(p)
+		return len(p), nil
+	}
+	return w.pipe.Write(p)
+}
+
 func TestRunWithStdoutNobodyReads(t *testing.T) {
 	r, w, err := os.Pipe()
 	require.NoError(t, err, "pipe")
@@ -141,7 +160,7 @@ func TestRunWithStdoutNobodyReads(t *testing.T) {
 	require.ErrorIs(t, err, os.ErrDeadlineExceeded, "filling the pipe")
 	require.NoError(t, w.SetWriteDeadline(time.Time{}), "deadline")
 
-	addr := freeAddr(t) // the banner, which would say it, cannot get through
+	stdout := &bannerThenStuck{banner: make(chan string, 1), pipe: w}
 	var stderr stagetest.SyncBuffer
 	signals := make(chan os.Signal, 1)
 	defer func() { // stops the server on a failure path too
@@ -151,7 +170,16 @@ func TestRunWithStdoutNobodyReads(t *testing.T) {
 		}
 	}()
 	exit := make(chan int, 1)
-	go func() { exit <- run([]string{"-addr", addr, "-delay", "50ms"}, w, &stderr, signals) }()
+	go func() { exit <- run([]string{"-addr", "127.0.0.1:0", "-delay", "50ms"}, stdout, &stderr, signals) }()
+	var addr string
+	select {
+	case banner := <-stdout.banner:
+		m := regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`).FindStringSubmatch(banner)
+		require.NotNil(t, m, "the banner %q", banner)
+		addr = m[1]
+	case <-time.After(hangLimit):
+		require.FailNow(t, "no banner", "stderr %q", stderr.String())
+	}
 
 	const n = 600 // 2 log lines each: more than the log's buffer
 	results := make(chan error, n)
@@ -168,34 +196,25 @@ func TestRunWithStdoutNobodyReads(t *testing.T) {
 	case code := <-exit:
 		assert.Equal(t, 0, code, "exit code")
 		assert.Less(t, time.Since(start), 5*time.Second, "run returning promptly after the signal (it takes under a second)")
-	case <-time.After(10 * time.Second):
+	case <-time.After(hangLimit):
 		require.FailNow(t, "run did not return after the signal")
 	}
 	assert.Regexp(t, `^slowserver: \d+ log lines dropped: nothing is reading stdout\n$`, stderr.String(), "stderr")
 }
 
-// freeAddr returns a loopback address with a port that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err, "finding a free port")
-	defer ln.Close()
-	return ln.Addr().String()
-}
+// hangLimit is far beyond what any wait here needs, even with -race on a
+// busy machine: a hang fails the test instead of stalling the suite.
+const hangLimit = 30 * time.Second
 
 // askOnce sends msg to addr and checks the reply; it is safe off the test
 // goroutine.
 func askOnce(addr, msg string) error {
-	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	for i := 0; err != nil && i < 50; i++ { // run may not be listening yet
-		time.Sleep(20 * time.Millisecond)
-		conn, err = net.DialTimeout("tcp", addr, 5*time.Second)
-	}
+	conn, err := net.DialTimeout("tcp", addr, hangLimit)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	_ = conn.SetDeadline(time.Now().Add(hangLimit))
 	if _, err := io.WriteString(conn, msg); err != nil {
 		return err
 	}

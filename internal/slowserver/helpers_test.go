@@ -48,10 +48,15 @@ func ask(addr, msg string) result {
 	return send(conn, msg, start)
 }
 
+// hangGuard bounds every client's wait for its reply: far beyond what any
+// test here needs, even with -race on a busy machine, so a hang fails the
+// test instead of stalling the suite.
+const hangGuard = 30 * time.Second
+
 // send writes msg on an open connection and reads the reply. A failed write
-// is ignored: a rejected client still reads its "busy".
+// is ignored: a rejected client still reads its busy line.
 func send(conn net.Conn, msg string, start time.Time) result {
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	_ = conn.SetDeadline(time.Now().Add(hangGuard))
 	_, _ = io.WriteString(conn, msg)
 	b, err := io.ReadAll(conn)
 	return result{sent: msg, reply: string(b), err: err, took: time.Since(start)}

@@ -46,7 +46,7 @@ func TestConcurrency(t *testing.T) {
 			// requests can be in flight at once; a server that handled them
 			// one at a time never gets there.
 			require.Eventually(t, func() bool { return s.Stats().InFlight == int64(tt.n) },
-				30*time.Second, 5*time.Millisecond, "all %d requests in flight at once; stats %+v", tt.n, s.Stats())
+				hangGuard, 5*time.Millisecond, "all %d requests in flight at once; stats %+v", tt.n, s.Stats())
 			close(hold)
 
 			got := make(map[string]bool)
@@ -76,7 +76,7 @@ func dialAll(t *testing.T, s *Server, n int) []net.Conn {
 		conns[i] = conn
 	}
 	require.Eventually(t, func() bool { return s.Stats().Accepted == int64(n) },
-		5*time.Second, 5*time.Millisecond, "server accepting %d connections", n)
+		hangGuard, 5*time.Millisecond, "server accepting %d connections", n)
 	return conns
 }
 
@@ -152,7 +152,7 @@ func TestMaxConns(t *testing.T) {
 	for i := range 3 {
 		go func() { answers <- ask(s.Addr(), fmt.Sprint("Request ", i+1)) }()
 	}
-	require.Eventually(t, func() bool { return s.Stats().InFlight == 3 }, 10*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return s.Stats().InFlight == 3 }, hangGuard, 5*time.Millisecond,
 		"3 requests in flight, filling the server")
 
 	t.Run("tells a line client over the cap that the server is busy", func(t *testing.T) {
@@ -224,14 +224,14 @@ func TestClientGoesAway(t *testing.T) {
 	require.NoError(t, err, "dial")
 	_, err = conn.Write([]byte("Request 1"))
 	require.NoError(t, err, "write")
-	require.Eventually(t, func() bool { return s.Stats().InFlight == 1 }, 4*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return s.Stats().InFlight == 1 }, hangGuard, 5*time.Millisecond,
 		"the request arriving")
 
 	require.NoError(t, conn.Close(), "closing the client")
 	assert.Eventually(t, func() bool {
 		st := s.Stats()
 		return st.Failed == 1 && st.InFlight == 0
-	}, 4*time.Second, 5*time.Millisecond, "the server noticing long before the delay; stats %+v", s.Stats())
+	}, hangGuard, 5*time.Millisecond, "the server noticing long before the delay; stats %+v", s.Stats())
 	// goleak in TestMain proves the connection's goroutines ended.
 }
 
@@ -241,12 +241,12 @@ func TestClose(t *testing.T) {
 	for i := range 3 {
 		go func() { results <- ask(s.Addr(), fmt.Sprint("Request ", i)) }()
 	}
-	require.Eventually(t, func() bool { return s.Stats().InFlight == 3 }, 4*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return s.Stats().InFlight == 3 }, hangGuard, 5*time.Millisecond,
 		"3 requests arriving")
 
 	start := time.Now()
 	assert.Equal(t, 3, s.Close(), "requests in flight at Close")
-	assert.Less(t, time.Since(start), time.Second, "Close returning promptly")
+	assert.Less(t, time.Since(start), 2*time.Second, "Close returning promptly (it takes milliseconds)")
 	assert.Equal(t, 3, s.Close(), "a second Close")
 	for range 3 {
 		assert.Empty(t, (<-results).reply, "an abandoned client gets no reply")
@@ -345,7 +345,7 @@ func TestLogThatNeverDrains(t *testing.T) {
 	t.Run("answers every request while nothing reads the log", func(t *testing.T) {
 		select { // the log's goroutine holds the first line; the buffer is empty
 		case <-log.stuck:
-		case <-time.After(10 * time.Second):
+		case <-time.After(hangGuard):
 			require.FailNow(t, "the log's goroutine never wrote")
 		}
 		for _, r := range askAll(s.Addr(), n, func(i int) string { return fmt.Sprint("Request ", i+1) }) {
@@ -367,7 +367,7 @@ func TestLogThatNeverDrains(t *testing.T) {
 		close(log.release)
 		released = true
 		lines := func() []string { return strings.SplitAfter(strings.TrimSuffix(log.String(), "\n"), "\n") }
-		assert.Eventually(t, func() bool { return len(lines()) == 1+1+logBuffer }, 10*time.Second, 5*time.Millisecond,
+		assert.Eventually(t, func() bool { return len(lines()) == 1+1+logBuffer }, hangGuard, 5*time.Millisecond,
 			"the log: the stuck line, the note, the buffer")
 		got := lines()
 		require.GreaterOrEqual(t, len(got), 2, "log lines")
