@@ -93,6 +93,10 @@ func (m model) current() screen {
 
 // startTUI runs the interactive tutor until the learner quits.
 func startTUI(e env, opts options, stderr io.Writer) int {
+	// Caught from here on, SIGHUP (the terminal closed) and SIGTERM end the
+	// program through the defers below, like a quit: see signals.go.
+	signalled, stopWatching := notifyStop(context.Background())
+	defer stopWatching()
 	srv, err := slowserver.Start(slowserver.Config{Addr: "127.0.0.1:0", Delay: opts.Delay})
 	if err != nil {
 		fmt.Fprintf(stderr, "tutor: cannot start the slow server: %v\n", err)
@@ -105,7 +109,7 @@ func startTUI(e env, opts options, stderr io.Writer) int {
 		return exitFail
 	}
 	defer os.RemoveAll(binDir)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(signalled)
 	ps := &procs{}
 	// Runs after the program ends for any reason, a panic included, and
 	// before binDir is removed: builds are cancelled and waited for, and no
@@ -125,12 +129,16 @@ func startTUI(e env, opts options, stderr io.Writer) int {
 	})
 	// tea.Program recovers a panic in Update, View or a command, restores
 	// the terminal and returns ErrProgramPanic; the defers above then stop
-	// the stages.
-	p := tea.NewProgram(m, tea.WithAltScreen())
+	// the stages. It stops the same way, terminal restored, when a stop
+	// signal cancels its context: Bubble Tea's own handler misses SIGHUP.
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(signalled), tea.WithoutSignalHandler())
 	if _, err := p.Run(); err != nil {
-		if errors.Is(err, tea.ErrProgramPanic) {
+		switch {
+		case errors.Is(err, tea.ErrProgramPanic):
 			fmt.Fprintln(stderr, "tutor: crashed (a bug in the tutor); the terminal was restored")
-		} else {
+		case signalled.Err() != nil:
+			fmt.Fprintf(stderr, "tutor: %s; stopped\n", stoppedBy(signalled))
+		default:
 			fmt.Fprintf(stderr, "tutor: %v\n", err)
 		}
 		return exitFail

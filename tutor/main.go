@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"golang.org/x/term"
@@ -185,7 +183,7 @@ func runCommand(args []string, opts options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tutor run: %v\n", err)
 		return exitUsage
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyStop(context.Background())
 	defer stop()
 	return plainRun(ctx, e, s, opts, stdout, stderr)
 }
