@@ -64,6 +64,7 @@ var taskTransitions = [...]uint8{
 	TaskNotStarted: 1<<TaskRunning | 1<<TaskDone,
 	TaskRunning:    1<<TaskSuspended | 1<<TaskDone,
 	TaskSuspended:  1 << TaskRunning,
+	TaskDone:       0, // terminal
 }
 
 //docs:end TaskState

@@ -291,3 +291,139 @@ func resolveForTest(t *testing.T, addr string) *unix.SockaddrInet4 {
 	require.NoError(t, err, "parsing %s", addr)
 	return &unix.SockaddrInet4{Addr: ip, Port: port}
 }
+
+func TestATaskMovesThroughItsStatesAsTheTableAtTheTopOfTaskGoSays(t *testing.T) {
+	const (
+		notStarted = "not started"
+		running    = "running"
+		suspended  = "suspended"
+		done       = "done"
+	)
+	tests := []struct {
+		name string
+		run  func(loop *testLoop, task *Task[int]) // drives the loop after the task is made
+		body func(loop *testLoop) Coroutine[int]
+		want []string // from→to of each task_state event
+	}{
+		{
+			name: "runs, suspends at each pending await, runs again, and is done when it returns",
+			body: sleepTwice,
+			run:  func(loop *testLoop, task *Task[int]) { _ = loop.RunUntilComplete(task) },
+			want: []string{
+				notStarted + "→" + running, running + "→" + suspended,
+				suspended + "→" + running, running + "→" + suspended,
+				suspended + "→" + running, running + "→" + done,
+			},
+		},
+		{
+			name: "cancelled before its first step, it never runs",
+			body: sleepTwice,
+			run: func(loop *testLoop, task *Task[int]) {
+				task.Cancel()
+				_ = loop.RunUntilComplete(task)
+			},
+			want: []string{notStarted + "→" + done},
+		},
+		{
+			name: "cancelled while suspended, it runs once more to see ErrCancelled and returns",
+			body: sleepTwice,
+			run: func(loop *testLoop, task *Task[int]) {
+				loop.runReady() // the first step: suspended in its first sleep
+				task.Cancel()
+				_ = loop.RunUntilComplete(task)
+			},
+			want: []string{notStarted + "→" + running, running + "→" + suspended, suspended + "→" + running, running + "→" + done},
+		},
+		{
+			name: "abandoned at Close after ignoring its cancel, it runs to its end with every await failing",
+			body: func(loop *testLoop) Coroutine[int] {
+				return func(co Coro) (int, error) {
+					_, _ = Await(co, NewFuture[int](loop, "never resolved"))    // ignores Close's Cancel
+					_, err := Await(co, NewFuture[int](loop, "never resolved")) // fails at once: the loop is closing
+					return 0, err
+				}
+			},
+			run: func(loop *testLoop, task *Task[int]) {
+				loop.runReady() // the first step: suspended on a future nobody resolves
+				_ = loop.Close()
+			},
+			want: []string{
+				notStarted + "→" + running, running + "→" + suspended,
+				suspended + "→" + running, running + "→" + suspended, // Close cancelled it; it awaited again
+				suspended + "→" + running, running + "→" + done, // abandoned: run to its end
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			loop := newTestLoop(t)
+			task := NewTask(loop.EventLoop, "sleeper", tc.body(loop))
+			assert.Equal(t, TaskNotStarted, task.State(), "a new task")
+			tc.run(loop, task)
+			assert.Equal(t, TaskDone, task.State(), "at the end")
+			assert.True(t, task.Done(), "its future is resolved")
+
+			var got []string
+			for _, e := range loop.traceEvents(t) {
+				if e.Ev == trace.TaskState {
+					got = append(got, e.From+"→"+e.To)
+				}
+			}
+			assert.Equal(t, tc.want, got, "task_state events")
+		})
+	}
+}
+
+// sleepTwice is a coroutine that awaits two short sleeps.
+func sleepTwice(loop *testLoop) Coroutine[int] {
+	return func(co Coro) (int, error) {
+		for i := range 2 {
+			if _, err := Await(co, loop.Sleep(time.Millisecond)); err != nil {
+				return i, err
+			}
+		}
+		return 2, nil
+	}
+}
+
+func TestATaskStateMayOnlyMoveAlongTheTable(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to TaskState
+		allowed  bool
+	}{
+		{"a new task starts running", TaskNotStarted, TaskRunning, true},
+		{"a new task cancelled first is done without running", TaskNotStarted, TaskDone, true},
+		{"a new task cannot be suspended: it never awaited", TaskNotStarted, TaskSuspended, false},
+		{"a running task suspends at an await", TaskRunning, TaskSuspended, true},
+		{"a running task is done when its coroutine returns", TaskRunning, TaskDone, true},
+		{"a running task cannot start running again", TaskRunning, TaskRunning, false},
+		{"a suspended task runs again", TaskSuspended, TaskRunning, true},
+		{"a suspended task cannot be done without running to its end", TaskSuspended, TaskDone, false},
+		{"a done task stays done", TaskDone, TaskRunning, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			loop := newTestLoop(t)
+			c := &taskCore{loop: loop.EventLoop, id: 1, name: "test", state: tc.from}
+			move := func() { c.transition(tc.to) }
+			if tc.allowed {
+				assert.NotPanics(t, move, "%v → %v", tc.from, tc.to)
+				assert.Equal(t, tc.to, c.state, "the state after the move")
+				return
+			}
+			assert.PanicsWithValue(t, fmt.Sprintf("task 1 (test): no transition from %v to %v", tc.from, tc.to), move)
+			assert.Equal(t, tc.from, c.state, "a refused move changes nothing")
+		})
+	}
+}
+
+func TestTaskStatesHaveTheNamesTheTraceShows(t *testing.T) {
+	names := map[TaskState]string{
+		TaskNotStarted: "not started", TaskRunning: "running", TaskSuspended: "suspended", TaskDone: "done",
+		TaskState(9): "TaskState(9)",
+	}
+	for s, want := range names {
+		assert.Equal(t, want, s.String())
+	}
+}
