@@ -5,7 +5,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -83,17 +82,32 @@ func renderLessonCmd(book fs.FS, stage string, width int, style string) tea.Cmd 
 var errExiting = errors.New("the tutor is exiting")
 
 // buildStageCmd compiles the stage, as the learner may have edited it.
-func buildStageCmd(ctx context.Context, run int, root, binDir string, s stage, ps *procs) tea.Cmd {
+// The build before it, if any, is cancelled first and waited for, process
+// group and all, so that only one go build ever writes the binary.
+func buildStageCmd(run int, job, previous *buildJob, root, binDir string, s stage, ps *procs) tea.Cmd {
 	return func() tea.Msg {
+		if previous != nil {
+			previous.Cancel()
+		}
 		if !ps.begin() {
+			job.skip()
 			return buildFailedMsg{Run: run, Err: errExiting}
 		}
 		defer ps.end()
-		bin, err := buildStage(ctx, root, binDir, s)
+		bin, err := job.run(root, binDir, s)
 		if err != nil {
 			return buildFailedMsg{Run: run, Err: err}
 		}
 		return stageBuiltMsg{Run: run, Bin: bin}
+	}
+}
+
+// cancelBuildCmd is Ctrl-C during a build: it kills the build's process
+// group and reports once it is gone.
+func cancelBuildCmd(run int, job *buildJob) tea.Cmd {
+	return func() tea.Msg {
+		job.Cancel()
+		return buildCancelledMsg{Run: run}
 	}
 }
 
@@ -126,7 +140,7 @@ func readEventsCmd(run int, p *stageProc, ps *procs) tea.Cmd {
 		}
 		code, err := p.ExitCode()
 		ps.remove(p)
-		return stageExitedMsg{Run: run, Code: code, Err: err}
+		return stageExitedMsg{Run: run, Code: code, Err: err, At: time.Now()}
 	}
 }
 

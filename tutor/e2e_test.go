@@ -7,12 +7,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -179,5 +182,87 @@ func TestProcs(t *testing.T) {
 		started := startStageCmd(1, sleeper(t), "127.0.0.1:1", 1, ps)().(stageStartedMsg)
 		stopStageCmd(1, started.Proc, ps)()
 		assert.Empty(t, ps.set)
+	})
+}
+
+// runCmd runs a command as Bubble Tea would, batches concurrently, and
+// sends what it returns to msgs; wg counts the goroutines.
+func runCmd(cmd tea.Cmd, msgs chan<- tea.Msg, wg *sync.WaitGroup) {
+	if cmd == nil {
+		return
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		msg := cmd()
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range batch {
+				runCmd(c, msgs, wg)
+			}
+			return
+		}
+		msgs <- msg
+	}()
+}
+
+func TestCancellingABuildKillsItsProcessGroup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	e, s := repoStage(t, "1")
+	t.Setenv("GOCACHE", t.TempDir()) // a cold cache: each build is still compiling when cancelled
+	binDir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	ps := &procs{}
+	msgs := make(chan tea.Msg, 100)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		ps.StopAll()
+		wg.Wait()
+	}()
+	m := newModel(config{Env: env{Root: e.Root, Stages: []stage{s}}, Opts: options{Delay: time.Second, N: 10},
+		ServerAddr: "127.0.0.1:1", BinDir: binDir, GlamourStyle: "notty", Ctx: ctx, Procs: ps, Docs: testBook})
+
+	// started waits until the run's go build is running and returns its
+	// process group.
+	started := func(m model) int {
+		t.Helper()
+		require.NotNil(t, m.run.build, "the run has a build")
+		eventually(t, time.Minute, func() bool { return m.run.build.Pid() != 0 }, "go build never started")
+		return m.run.build.Pid()
+	}
+	gone := func(pgid int) bool { return errors.Is(syscall.Kill(-pgid, 0), syscall.ESRCH) }
+
+	t.Run("r then Ctrl-C five times leaves no build running", func(t *testing.T) {
+		for i := range 5 {
+			var cmd tea.Cmd
+			m, cmd = update(t, m, runChosenMsg{Stage: 0})
+			runCmd(cmd, msgs, &wg)
+			pgid := started(m)
+			require.False(t, gone(pgid), "round %d: the build's process group exists", i+1)
+
+			m, cmd = update(t, m, keyMsg("ctrl+c"))
+			require.Equal(t, runCancelling, m.run.state, "round %d: Ctrl-C during the build", i+1)
+			msg := msgOf(t, cmd) // returns once the group is gone
+			assert.True(t, gone(pgid), "round %d: no process of go build's group %d is left", i+1, pgid)
+			m, _ = update(t, m, msg)
+			assert.Equal(t, runCancelled, m.run.state, "round %d", i+1)
+			assert.NotContains(t, m.View(), "0.00s", "round %d: a cancelled build is not a run of 0.00s", i+1)
+		}
+		assert.Empty(t, processesMentioning(binDir), "no go build writes into the build folder")
+	})
+
+	t.Run("a new run cancels the build under way before building", func(t *testing.T) {
+		var cmd tea.Cmd
+		m, cmd = update(t, m, runChosenMsg{Stage: 0})
+		runCmd(cmd, msgs, &wg)
+		first := started(m)
+
+		m, cmd = update(t, m, runChosenMsg{Stage: 0})
+		runCmd(cmd, msgs, &wg)
+		second := started(m)
+		assert.NotEqual(t, first, second)
+		assert.True(t, gone(first), "the first build's group %d was gone before the second started", first)
 	})
 }

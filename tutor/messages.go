@@ -72,6 +72,10 @@ type buildFailedMsg struct {
 // Error is the build's failure.
 func (m buildFailedMsg) Error() string { return m.Err.Error() }
 
+// buildCancelledMsg says the build of run Run was cancelled and its
+// process group is gone.
+type buildCancelledMsg struct{ Run int }
+
 // stageStartedMsg says the stage binary of run Run is running.
 type stageStartedMsg struct {
 	Run  int
@@ -102,6 +106,7 @@ type stageExitedMsg struct {
 	Run  int
 	Code int
 	Err  error
+	At   time.Time // when the exit was seen, for the elapsed time of a run that did not finish
 }
 
 // stageStoppedMsg says a cancelled stage was killed (with its process

@@ -54,8 +54,11 @@ func plainRun(ctx context.Context, e env, s stage, opts options, stdout, stderr 
 		fmt.Fprintf(stderr, "tutor: cannot start %s: %v\n", s.Dir, err)
 		return exitFail
 	}
+	running := time.Now()
 	stopped := make(chan struct{})
+	watched := make(chan struct{})
 	go func() {
+		defer close(watched)
 		select {
 		case <-ctx.Done():
 			p.Stop()
@@ -63,6 +66,7 @@ func plainRun(ctx context.Context, e env, s stage, opts options, stdout, stderr 
 		}
 	}()
 	var events []trace.Event
+	var raw []string
 	tl := newTimeline()
 	for {
 		b, ok := p.Next(256)
@@ -74,24 +78,34 @@ func plainRun(ctx context.Context, e env, s stage, opts options, stdout, stderr 
 			tl.Add(ev)
 			printOutcome(stdout, ev)
 		}
-		for _, raw := range b.Raw {
-			fmt.Fprintf(stdout, "  | %s\n", raw)
+		for _, line := range b.Raw {
+			raw = append(raw, line)
+			fmt.Fprintf(stdout, "  | %s\n", line)
 		}
 	}
+	wall := time.Since(running)
 	close(stopped)
+	<-watched
 	code, err := p.ExitCode()
-	if ctx.Err() != nil {
-		fmt.Fprintf(stdout, "\ncancelled: %s stopped after %s\n", s.Dir, seconds(usDuration(tl.NowUS)))
-		return exitFail
-	}
 	if err != nil {
 		fmt.Fprintf(stderr, "tutor: %s: %v\n", s.Dir, err)
 	}
+	o := judge(runFacts{
+		Stage: s.Dir, N: opts.N, Events: events, Raw: raw, Code: code,
+		Cancelled: ctx.Err() != nil, Cause: stoppedBy(ctx), Wall: wall,
+	})
 
 	fmt.Fprintln(stdout)
-	printTimeline(stdout, tl)
+	printTimeline(stdout, tl, max(tl.NowUS, o.Elapsed.Microseconds()))
 	fmt.Fprintln(stdout)
-	printExplanation(stdout, explain(events, s.Story))
+	if !o.Explained() {
+		printParagraphs(stdout, "What happened", o.Lines())
+		if opts.SVG != "" {
+			fmt.Fprintf(stdout, "\n-svg %s not written: the run did not finish\n", opts.SVG)
+		}
+		return exitFail
+	}
+	printParagraphs(stdout, "What happened", explain(events, s.Story).Lines())
 	if code != 0 {
 		fmt.Fprintf(stdout, "\n%s exited with status %d\n", s.Dir, code)
 	}
@@ -119,21 +133,23 @@ func printOutcome(w io.Writer, ev trace.Event) {
 	}
 }
 
-func printTimeline(w io.Writer, tl *timeline) {
+// printTimeline draws the waterfall up to nowUS µs after the start.
+func printTimeline(w io.Writer, tl *timeline, nowUS int64) {
 	g := asciiGlyphs
 	fmt.Fprintf(w, "Timeline (%s connecting  %s sent  %s waiting  %s answered  %s failed)\n", g.Connecting, g.Sent, g.Waiting, g.Answered, g.Failed)
 	barWidth := plainWidth - 22
-	for _, line := range waterfallLines(tl, barWidth, tl.NowUS, g, noPaint) {
+	for _, line := range waterfallLines(tl, barWidth, nowUS, g, noPaint) {
 		fmt.Fprintln(w, line)
 	}
-	axis := axisLines(tl, barWidth, tl.NowUS, g)
+	axis := axisLines(tl, barWidth, nowUS, g)
 	fmt.Fprintln(w, axis[0])
 	fmt.Fprintln(w, axis[1])
 }
 
-func printExplanation(w io.Writer, x explanation) {
-	fmt.Fprintln(w, "What happened")
-	for _, para := range x.Lines() {
+// printParagraphs prints a title and its paragraphs, wrapped.
+func printParagraphs(w io.Writer, title string, paras []string) {
+	fmt.Fprintln(w, title)
+	for _, para := range paras {
 		for _, line := range wrap(para, plainWidth-2, "  ") {
 			fmt.Fprintln(w, "  "+line)
 		}

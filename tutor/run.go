@@ -46,6 +46,7 @@ type runModel struct {
 	index   int // the stage's index
 	state   runState
 	spinner spinner.Model
+	build   *buildJob // the go build of this run; nil in tests that replay a trace
 	proc    *stageProc
 	started time.Time // when the process started, for the live clock
 	clockUS int64     // the clock: µs since the stage started
@@ -55,12 +56,27 @@ type runModel struct {
 	failure string   // the compiler's or the system's message
 	code    int      // the exit code once finished
 	expl    *explanation
-	scroll  int // first body line shown
+	outcome *outcome // how the stage process ended; nil until it has
+	scroll  int      // first body line shown
 }
 
 func newRun(id int, s stage, index int) runModel {
 	sp := spinner.New(spinner.WithSpinner(spinner.Dot))
 	return runModel{id: id, stage: s, index: index, spinner: sp, tl: newTimeline()}
+}
+
+// building is the run's go build while it may still be running (building,
+// or cancelled while building and not yet gone), else nil.
+func (r runModel) building() *buildJob {
+	if r.build == nil || r.proc != nil || r.state.over() {
+		return nil
+	}
+	return r.build
+}
+
+// cancelledBuilding says the run was cancelled before its stage started.
+func (r runModel) cancelledBuilding() bool {
+	return r.state == runCancelled && r.proc == nil && r.outcome == nil
 }
 
 func (r runModel) title() string {
@@ -118,10 +134,16 @@ func (r runModel) addEvents(events []trace.Event, raw []string) runModel {
 	return r
 }
 
-// finish ends the run: the explanation is computed from what was traced.
-func (r runModel) finish(state runState, code int) runModel {
-	r.state, r.code = state, code
-	if len(r.events) > 0 {
+// finish ends the run: o says how; the explanation is computed from what
+// was traced, and shown only if the run finished.
+func (r runModel) finish(state runState, code int, o outcome) runModel {
+	r.state, r.code, r.outcome = state, code, &o
+	if !o.Explained() {
+		// The tutor's clock: a cancelled or crashed run has no measure of
+		// its own, and its last event may be long before it stopped.
+		r.clockUS = o.Elapsed.Microseconds()
+	}
+	if len(r.events) > 0 && o.Explained() {
 		x := explain(r.events, r.stage.Story)
 		r.expl = &x
 		r.clockUS = max(r.clockUS, r.tl.NowUS)
@@ -145,11 +167,17 @@ func (r runModel) header(width int) string {
 		state = warnStyle.Render("stopping…")
 	case runFinished:
 		state = doneStyle.Render("finished")
-		if r.code != 0 {
+		switch {
+		case r.outcome != nil && r.outcome.End != endFinished:
+			state = errorStyle.Render(fmt.Sprintf("%s (exit status %d)", r.outcome.End, r.code))
+		case r.code != 0:
 			state = errorStyle.Render(fmt.Sprintf("finished (exit status %d)", r.code))
 		}
 	case runCancelled:
 		state = warnStyle.Render("cancelled")
+		if r.cancelledBuilding() {
+			return warnStyle.Render("cancelled while building")
+		}
 	default:
 		state = errorStyle.Render(r.state.String())
 	}
@@ -184,6 +212,13 @@ func (r runModel) bodyLines(width int) []string {
 	case runStartFailed:
 		return failureLines("./"+r.stage.Dir+" was built but could not start:", r.failure, "Press r to build and run it again.", width)
 	}
+	if r.cancelledBuilding() {
+		lines := []string{""}
+		for _, l := range wrap("Cancelled while building: go build and the compilers it started were stopped; nothing ran.", width-2, "") {
+			lines = append(lines, warnStyle.Render(l))
+		}
+		return append(lines, "", dimStyle.Render("Press r to build and run it again."))
+	}
 
 	paneW := 0
 	if width >= 70 {
@@ -217,8 +252,22 @@ func (r runModel) bodyLines(width int) []string {
 			lines = append(lines, "  "+truncate(l, width-2))
 		}
 	}
-	if r.state == runCancelled {
-		lines = append(lines, "", warnStyle.Render(fmt.Sprintf("Cancelled after %s: the stage and its process group were stopped.", seconds(usDuration(r.clockUS)))))
+	if r.outcome != nil && !r.outcome.Explained() {
+		style := errorStyle
+		if r.outcome.End == endCancelled {
+			style = warnStyle
+		}
+		lines = append(lines, "", titleStyle.Render("What happened"))
+		for i, para := range r.outcome.Lines() {
+			for _, l := range wrap(para, width-4, "  ") {
+				if i == 0 {
+					l = style.Render(l)
+				}
+				lines = append(lines, "  "+l)
+			}
+		}
+		lines = append(lines, "", dimStyle.Render("r runs it again · l opens the lesson"))
+		return lines
 	}
 	if r.expl != nil {
 		lines = append(lines, "", titleStyle.Render("What happened"))

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -42,6 +43,12 @@ func (e *buildError) Error() string {
 // work folder, so GOTMPDIR puts that folder inside dir, which the caller
 // removes.
 func buildStage(ctx context.Context, root, dir string, s stage) (string, error) {
+	return goBuild(ctx, root, dir, s, nil)
+}
+
+// goBuild is buildStage; started, if not nil, is told the go command's pid,
+// which is also its process group's id.
+func goBuild(ctx context.Context, root, dir string, s stage, started func(pid int)) (string, error) {
 	bin := filepath.Join(dir, s.Dir)
 	work := filepath.Join(dir, "gotmp")
 	if err := os.MkdirAll(work, 0o700); err != nil {
@@ -55,7 +62,14 @@ func buildStage(ctx context.Context, root, dir string, s stage) (string, error) 
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 2 * time.Second
-	if err := cmd.Run(); err != nil {
+	err := cmd.Start()
+	if err == nil {
+		if started != nil {
+			started(cmd.Process.Pid)
+		}
+		err = cmd.Wait()
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
@@ -67,6 +81,48 @@ func buildStage(ctx context.Context, root, dir string, s stage) (string, error) 
 	}
 	return bin, nil
 }
+
+// buildJob is one go build that the TUI started, so that a later run or a
+// Ctrl-C can cancel it: every build writes the same binary, and two at once
+// would race for it. Cancel kills the go command's whole process group
+// (the compilers and the linker it started) and returns once it is gone.
+type buildJob struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{} // closed when run has returned (or never will run)
+	pid    atomic.Int64  // the go command's pid and process group, once started
+}
+
+// newBuildJob makes a build that parent (the tutor's lifetime) also
+// cancels. It starts nothing: run does.
+func newBuildJob(parent context.Context) *buildJob {
+	ctx, cancel := context.WithCancel(parent)
+	return &buildJob{ctx: ctx, cancel: cancel, done: make(chan struct{})}
+}
+
+// run builds s; it is called once, from a command.
+func (j *buildJob) run(root, dir string, s stage) (string, error) {
+	defer close(j.done)
+	defer j.cancel()
+	return goBuild(j.ctx, root, dir, s, func(pid int) { j.pid.Store(int64(pid)) })
+}
+
+// skip marks a build that will never run as over.
+func (j *buildJob) skip() {
+	j.cancel()
+	close(j.done)
+}
+
+// Cancel stops the build, if it is running, and waits until its process
+// group has been killed and reaped. A build that has not started yet will
+// not start.
+func (j *buildJob) Cancel() {
+	j.cancel()
+	<-j.done
+}
+
+// Pid is the go command's pid, its process group's id; 0 until started.
+func (j *buildJob) Pid() int { return int(j.pid.Load()) }
 
 // item is one line of a stage's stderr: an event, or raw text (a panic, a
 // usage message) when the line is not JSON.

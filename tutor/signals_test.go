@@ -133,6 +133,14 @@ func TestRunSubcommandCleansUpOnSignals(t *testing.T) {
 			assert.Equal(t, exitFail, exit.ExitCode(), "exit code; stderr:\n%s", &stderr)
 			assert.Empty(t, tutorTemp(t, tmp), "the temp folder is removed")
 			assert.Empty(t, processesMentioning(tmp), "no build or stage process is left")
+			if strings.HasPrefix(tt.during, "running") {
+				out := stdout.String()
+				assert.Contains(t, out, "Interrupted after", "the run says it was interrupted")
+				assert.Contains(t, out, "signal received")
+				assert.Contains(t, out, "still pending")
+				assert.NotContains(t, out, "0.00s")
+				assert.NotContains(t, out, "One at a time", "an interrupted run is not measured")
+			}
 		})
 	}
 }

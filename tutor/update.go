@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -48,6 +49,8 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.stageBuilt(msg)
 	case buildFailedMsg:
 		return m.runFailed(msg.Run, runBuildFailed, msg.Err)
+	case buildCancelledMsg:
+		return m.buildCancelled(msg)
 	case startFailedMsg:
 		return m.runFailed(msg.Run, runStartFailed, msg.Err)
 	case stageStartedMsg:
@@ -161,12 +164,14 @@ func (m model) startRun(i int) (tea.Model, tea.Cmd) {
 	if m.run.proc != nil && !m.run.state.over() {
 		stop = stopStageCmd(m.run.id, m.run.proc, m.cfg.Procs)
 	}
+	previous := m.run.building()
 	m.runs++
 	s := m.cfg.Env.Stages[i]
 	m.run = newRun(m.runs, s, i)
+	m.run.build = newBuildJob(m.cfg.Ctx)
 	m.active = screenRun
 	m.home.cursor = i
-	return m, tea.Batch(stop, m.run.spinner.Tick, buildStageCmd(m.cfg.Ctx, m.run.id, m.cfg.Env.Root, m.cfg.BinDir, s, m.cfg.Procs))
+	return m, tea.Batch(stop, m.run.spinner.Tick, buildStageCmd(m.run.id, m.run.build, previous, m.cfg.Env.Root, m.cfg.BinDir, s, m.cfg.Procs))
 }
 
 func (m model) stageBuilt(msg stageBuiltMsg) (tea.Model, tea.Cmd) {
@@ -221,26 +226,43 @@ func (m model) stageExited(msg stageExitedMsg) (tea.Model, tea.Cmd) {
 	if m.run.state == runCancelling {
 		state = runCancelled
 	}
-	m.run = m.run.finish(state, msg.Code)
+	var wall time.Duration
+	if !msg.At.IsZero() && !m.run.started.IsZero() {
+		wall = msg.At.Sub(m.run.started)
+	}
+	o := judge(runFacts{
+		Stage: m.run.stage.Dir, N: m.cfg.Opts.N, Events: m.run.events, Raw: m.run.raw, Code: msg.Code,
+		Cancelled: state == runCancelled, Cause: "you pressed Ctrl-C", Wall: wall,
+	})
+	m.run = m.run.finish(state, msg.Code, o)
 	if msg.Err != nil {
 		m.notice = fmt.Sprintf("%s: cannot tell how it exited: %v", m.run.stage.Dir, msg.Err)
 	}
-	if state != runFinished || m.run.expl == nil || !m.run.expl.Finished {
-		return m, nil
+	if !o.Explained() || m.run.expl == nil {
+		return m, nil // only a run that finished is compared and counts as run
 	}
 	m.compare.runs = append(m.compare.runs, recordOf(*m.run.expl))
 	return m.setProgress(m.progress.with(m.run.stage.Dir, func(sp *stageProgress) { sp.Run = true }))
 }
 
-// cancelRun is Ctrl-C during a run: kill the stage's process group.
+// cancelRun is Ctrl-C during a run: kill the build's or the stage's
+// process group. The run is cancelled once the group is gone.
 func (m model) cancelRun() (tea.Model, tea.Cmd) {
-	if m.run.state == runBuilding {
-		// The build finishes in the background; its binary is never run.
-		m.run.state = runCancelled
-		return m, nil
+	if build := m.run.building(); build != nil {
+		m.run.state = runCancelling
+		return m, cancelBuildCmd(m.run.id, build)
 	}
 	m.run.state = runCancelling
 	return m, stopStageCmd(m.run.id, m.run.proc, m.cfg.Procs)
+}
+
+// buildCancelled ends a run cancelled while it was building.
+func (m model) buildCancelled(msg buildCancelledMsg) (tea.Model, tea.Cmd) {
+	if msg.Run != m.run.id || m.run.state != runCancelling {
+		return m, nil
+	}
+	m.run.state = runCancelled
+	return m, nil
 }
 
 func (m model) ticked(msg tickedMsg) (tea.Model, tea.Cmd) {

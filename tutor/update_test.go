@@ -5,6 +5,7 @@ package main
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -216,6 +217,59 @@ func TestUpdateRun(t *testing.T) {
 		assert.Equal(t, runCancelled, m.run.state)
 		assert.Contains(t, m.View(), "cancelled")
 		assert.Empty(t, m.compare.runs, "a cancelled run is not compared")
+	})
+	t.Run("a run cancelled with ctrl+c tells the real time and the counts, not a measure", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		start := time.Unix(100, 0)
+		m.run.state, m.run.proc, m.run.started = runRunning, &stageProc{}, start
+		m, _ = update(t, m, eventsReadMsg{Run: m.run.id, Events: readTrace(t, "stage1-callbacks.jsonl")[:25]})
+		m, _ = update(t, m, keyMsg("ctrl+c"))
+		m, _ = update(t, m, stageExitedMsg{Run: m.run.id, Code: -1, At: start.Add(2500 * time.Millisecond)})
+		assert.Equal(t, runCancelled, m.run.state)
+		m, _ = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+		view := m.View()
+		assert.Regexp(t, `cancelled +⏱ 2\.50s`, view, "the header")
+		_, told, ok := strings.Cut(view, "What happened")
+		require.True(t, ok, "the run is told: %s", view)
+		assert.Contains(t, told, "Interrupted after 2.50s (you pressed Ctrl-C)")
+		assert.Contains(t, told, "0 failed")
+		assert.Contains(t, told, "still pending")
+		for _, lie := range []string{"all answered", "slept", "0.00s"} {
+			assert.NotContains(t, told, lie)
+		}
+		assert.Empty(t, m.compare.runs, "a cancelled run is not compared")
+		assert.False(t, m.progress["stage1-callbacks"].Run, "nor counted as run")
+	})
+	t.Run("a stage that crashed (exit 3) is told as a crash with its counts", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		start := time.Unix(100, 0)
+		m.run.state, m.run.proc, m.run.started = runRunning, &stageProc{}, start
+		m, _ = update(t, m, eventsReadMsg{Run: m.run.id, Events: readTrace(t, "stage1-callbacks.jsonl")[:25],
+			Raw: []string{"stage1-callbacks: the stage has a bug: panic: boom"}})
+		m, _ = update(t, m, stageExitedMsg{Run: m.run.id, Code: 3, At: start.Add(time.Second)})
+		m, _ = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+		view := m.View()
+		assert.Contains(t, view, "crashed (exit status 3)", "the header")
+		_, told, ok := strings.Cut(view, "What happened")
+		require.True(t, ok, "the run is told: %s", view)
+		assert.Contains(t, told, "The stage crashed after 1.00s: it panicked")
+		assert.Contains(t, told, "still pending")
+		assert.NotContains(t, told, "all answered")
+		assert.NotContains(t, told, "slept")
+		assert.Empty(t, m.compare.runs, "a crashed run is not compared")
+	})
+	t.Run("ctrl+c during the build cancels the build, and says nothing ran", func(t *testing.T) {
+		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
+		require.NotNil(t, m.run.build)
+		m, cmd := update(t, m, keyMsg("ctrl+c"))
+		assert.Equal(t, runCancelling, m.run.state, "until the build's process group is gone")
+		m.run.build.skip() // the build command never ran in this test
+		m, _ = update(t, m, msgOf(t, cmd))
+		assert.Equal(t, runCancelled, m.run.state)
+		view := m.View()
+		assert.Contains(t, view, "cancelled while building")
+		assert.Contains(t, view, "nothing ran")
+		assert.NotContains(t, view, "0.00s")
 	})
 	t.Run("ticks move the clock only while running", func(t *testing.T) {
 		m, _ := update(t, testModel(), runChosenMsg{Stage: 0})
