@@ -113,6 +113,20 @@ func (l *EventLoop) reportUnretrieved() {
 	l.failed = nil
 }
 
+// failedTask is a task that failed, as the loop sees it at Close.
+type failedTask interface {
+	fmt.Stringer
+	unretrieved() error
+}
+
+// unretrieved is the task's error if nobody has called Result.
+func (t *Task[T]) unretrieved() error {
+	if t.retrieved {
+		return nil
+	}
+	return t.err
+}
+
 func (l *EventLoop) stderr() io.Writer {
 	if l.Stderr == nil {
 		return os.Stderr

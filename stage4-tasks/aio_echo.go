@@ -135,3 +135,7 @@ func echo(co Coro, loop *EventLoop, fd int) error {
 }
 
 //docs:end Serve
+
+// started reports whether the coroutine was ever made. A task cancelled
+// before its first step never starts, and is done all the same.
+func (t *Task[T]) started() bool { return t.core.next != nil }

@@ -196,10 +196,6 @@ func (t *Task[T]) String() string { return t.core.String() }
 // State reports where the task stands.
 func (t *Task[T]) State() TaskState { return t.core.state }
 
-// started reports whether the coroutine was ever made. A task cancelled
-// before its first step never starts, and is done all the same.
-func (t *Task[T]) started() bool { return t.core.next != nil }
-
 // transition moves the task to state to, which taskTransitions must allow,
 // and tells the trace. The loop hears when a step begins and ends: it
 // names the running task's request in the trace, and debug mode times
@@ -331,25 +327,11 @@ func (t *Task[T]) abandon() {
 	t.finish(t.result, t.err)
 }
 
-// unretrieved is the task's error if nobody has called Result.
-func (t *Task[T]) unretrieved() error {
-	if t.retrieved {
-		return nil
-	}
-	return t.err
-}
-
 // liveTask is a task not done yet, as the loop sees it.
 type liveTask interface {
 	fmt.Stringer
 	Cancel() bool
 	abandon()
-}
-
-// failedTask is a task that failed, as the loop sees it at Close.
-type failedTask interface {
-	fmt.Stringer
-	unretrieved() error
 }
 
 // PanicError is the error of a task whose coroutine panicked: the value it

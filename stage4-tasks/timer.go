@@ -68,6 +68,10 @@ func (l *EventLoop) Sleep(d time.Duration) *Future[struct{}] {
 
 // sleepName is "sleep 10ms", made once per duration: a loop sleeps for a
 // few durations many times over, and the name is needed for every sleep.
+// That saves two allocations per Sleep (Duration.String and the
+// concatenation). It came with the integer clock, in one of the five
+// measured steps that took 100,000 one-sleep tasks from 0.55 s to 0.24 s
+// (docs/performance.md); it was not measured on its own.
 func (l *EventLoop) sleepName(d time.Duration) string {
 	name, ok := l.sleepNames[d]
 	if !ok {
