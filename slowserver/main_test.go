@@ -1,5 +1,5 @@
-// This file specifies the command through run: bad flags, a taken port, and
-// a whole session from banner to Ctrl-C.
+// This file specifies the command through run: bad flags, a taken port, a
+// whole session from banner to Ctrl-C, and one whose stdout nobody reads.
 
 package main
 

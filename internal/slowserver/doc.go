@@ -53,5 +53,10 @@
 //
 // Config sets the delay and its jitter, which requests fail and how, caps
 // open connections and bounds how long a client may stay silent. Log, if
-// set, gets one line per event.
+// set, gets one line per event, written by one goroutine through a bounded
+// buffer: when nothing reads it (stdout piped to a program that stopped
+// reading), lines are dropped and counted, never waited for, and the count
+// comes before the next line that gets through:
+//
+//	1,312 log lines dropped: nothing is reading stdout
 package slowserver
