@@ -46,7 +46,10 @@ func TestRunOneEndToEnd(t *testing.T) {
 	require.Equal(t, exitOK, code, "tutor run 1: stdout:\n%s\nstderr:\n%s", out, stderr.String())
 	assert.Contains(t, out, "10 requests, all answered")
 	assert.Contains(t, out, "Order answered:")
-	assert.Regexp(t, `(?m)^  10 \|\.*>-+\*  \d+\.\d\ds$`, out, "row 10 drawn: connecting (if it lasted a column), sent, waiting, answered")
+	// On a busy machine row 10 may start a column or more late (blank),
+	// its connect may last a column or not, and its answer may come before
+	// the last one (blank after it).
+	assert.Regexp(t, `(?m)^  10 \| *\.*>-*\* +\d+\.\d\ds$`, out, "row 10 drawn: blank until its socket, connecting, sent, waiting, answered")
 	assert.NotContains(t, out, "\x1b", "no escape codes in plain output")
 	b, err := os.ReadFile(svg)
 	require.NoError(t, err, "the -svg file")
@@ -93,12 +96,10 @@ func TestStopKillsTheStage(t *testing.T) {
 
 	p, err := startStage(bin, srv.Addr(), 3)
 	require.NoError(t, err, "start %s", s.Dir)
-	for srv.Stats().InFlight < 3 { // the stage is waiting for its answers
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually(t, time.Minute, func() bool { return srv.Stats().InFlight == 3 }, "the stage never had its 3 requests in flight")
 	began := time.Now()
 	p.Stop()
-	assert.Less(t, time.Since(began), 2*time.Second, "Stop is immediate")
+	assert.Less(t, time.Since(began), 30*time.Second, "Stop does not wait for the replies, a minute away")
 	assert.ErrorIs(t, syscall.Kill(-p.cmd.Process.Pid, 0), syscall.ESRCH, "no process of the group is left")
 	code, _ := p.ExitCode()
 	assert.Equal(t, -1, code, "killed by a signal")
