@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -19,15 +20,15 @@ func ExampleSelector() {
 	defer unix.Close(pair[1])
 
 	sel := NewSelector(nil)
-	_ = sel.Register(pair[0], Readable, "on_readable", func() { fmt.Println("pair[0] has data to read") })
-	_ = sel.Register(pair[1], Writable, "on_writable", func() {
+	_ = sel.Register(pair[0], 0, Readable, "on_readable", func() { fmt.Println("pair[0] has data to read") })
+	_ = sel.Register(pair[1], 0, Writable, "on_writable", func() {
 		fmt.Println("pair[1] has room: writing a byte")
 		_, _ = unix.Write(pair[1], []byte("x"))
 		sel.Unregister(pair[1])
 	})
 
 	for round := 1; sel.Len() > 0 && round <= 2; round++ {
-		ready, _ := sel.Select()
+		ready, _ := sel.Select(time.Second)
 		for _, fd := range ready {
 			r, _ := sel.lookup(fd)
 			r.call()

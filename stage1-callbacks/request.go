@@ -23,6 +23,7 @@ import (
 // whole run must stop (select(2) cannot take the fd); a failure of this one
 // request is reported on run and the others go on.
 func startRequest(sel *Selector, run *stagecli.Run, req int) error {
+	run.Began(req) // the request's own time starts here
 	fd, err := openSocket(run.Trace, req)
 	if err != nil {
 		run.Failed(req, err)
@@ -47,7 +48,7 @@ func startRequest(sel *Selector, run *stagecli.Run, req int) error {
 		}
 		sendRequest(sel, run, fd, req)
 	}
-	if err := sel.Register(fd, Writable, "on_connected", onConnected); err != nil {
+	if err := sel.Register(fd, req, Writable, "on_connected", onConnected); err != nil {
 		closeSocket(fd, req, run.Trace)
 		return fmt.Errorf("request %d: %w", req, err)
 	}
@@ -75,7 +76,7 @@ func sendRequest(sel *Selector, run *stagecli.Run, fd, req int) {
 		run.Trace.Send(req, fd, n)
 		unsent = unsent[n:]
 		if len(unsent) > 0 {
-			_ = sel.Register(fd, Writable, "on_writable", onWritable)
+			_ = sel.Register(fd, req, Writable, "on_writable", onWritable)
 			return
 		}
 		receiveReply(sel, run, fd, req)
@@ -87,9 +88,12 @@ func sendRequest(sel *Selector, run *stagecli.Run, fd, req int) {
 
 //docs:begin receiveReply
 
-// receiveReply waits for the reply and reads it as it arrives. The reply is
-// complete at a newline, or when the server closes the connection (a read
-// of 0 bytes).
+// receiveReply waits for the reply and reads it as it arrives, in as many
+// pieces as the network delivers. The reply is complete at a newline, or
+// when the server closes the connection (a read of 0 bytes). Only the new
+// bytes are searched for the newline, and a reply that grows past
+// stagecli.MaxReply without one fails: a server that never stops talking
+// must not eat all memory.
 func receiveReply(sel *Selector, run *stagecli.Run, fd, req int) {
 	var reply []byte
 	onReadable := func() {
@@ -104,11 +108,14 @@ func receiveReply(sel *Selector, run *stagecli.Run, fd, req int) {
 		}
 		run.Trace.Recv(req, fd, n)
 		reply = append(reply, buf[:n]...)
-		if n == 0 || bytes.IndexByte(reply, '\n') >= 0 {
+		switch {
+		case n == 0 || bytes.IndexByte(buf[:n], '\n') >= 0:
 			finish(sel, run, fd, req, reply, nil)
+		case len(reply) >= stagecli.MaxReply:
+			finish(sel, run, fd, req, nil, stagecli.ErrReplyTooLong)
 		}
 	}
-	_ = sel.Register(fd, Readable, "on_readable", onReadable) // fd < 1024: checked when it was first registered
+	_ = sel.Register(fd, req, Readable, "on_readable", onReadable) // fd < 1024: checked when it was first registered
 }
 
 //docs:end receiveReply

@@ -19,18 +19,25 @@ func fetchAll(run *stagecli.Run) error {
 			return err
 		}
 	}
-	return runLoop(sel, run.Trace)
+	return runLoop(sel, run)
 }
 
 //docs:begin runLoop
 
 // runLoop is the event loop. It ends when no fd is watched any more: every
-// request has closed its socket.
-func runLoop(sel *Selector, tr *trace.Tracer) error {
+// request has closed its socket. It sleeps in select(2) no longer than the
+// time the run has left (-timeout): the loop is the only place that sees
+// time pass, so it is the loop that gives up on what is still unanswered.
+func runLoop(sel *Selector, run *stagecli.Run) error {
 	for sel.Len() > 0 {
-		ready, err := sel.Select()
+		left := run.TimeLeft()
+		if left == 0 {
+			expireAll(sel, run)
+			return nil
+		}
+		ready, err := sel.Select(left)
 		if err != nil {
-			closeAll(sel, tr)
+			closeAll(sel, run.Trace)
 			return err
 		}
 		for _, fd := range ready {
@@ -38,7 +45,7 @@ func runLoop(sel *Selector, tr *trace.Tracer) error {
 			if !ok {
 				continue // an earlier callback in this round closed it
 			}
-			tr.Callback(fd, r.name, 0)
+			run.Trace.Callback(fd, r.name, r.req)
 			r.call()
 		}
 	}
@@ -47,10 +54,20 @@ func runLoop(sel *Selector, tr *trace.Tracer) error {
 
 //docs:end runLoop
 
+// expireAll ends every request still waiting when the run's time is up:
+// its fd is closed and it is reported as timed out.
+func expireAll(sel *Selector, run *stagecli.Run) {
+	for fd, r := range sel.fds {
+		sel.Unregister(fd)
+		closeSocket(fd, r.req, run.Trace)
+		run.TimedOut(r.req)
+	}
+}
+
 // closeAll closes every fd still watched, when the run has to stop early.
 func closeAll(sel *Selector, tr *trace.Tracer) {
-	for fd := range sel.fds {
+	for fd, r := range sel.fds {
 		sel.Unregister(fd)
-		closeSocket(fd, 0, tr)
+		closeSocket(fd, r.req, tr)
 	}
 }

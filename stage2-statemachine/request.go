@@ -108,6 +108,7 @@ func (c *Client) transition(to State) {
 // failure of this one request ends the client in Failed and the others go
 // on.
 func (c *Client) Start() error {
+	c.run.Began(c.req) // the request's own time starts here
 	fd, err := openSocket(c.run.Trace, c.req)
 	if err != nil {
 		c.fail(err)
@@ -123,7 +124,7 @@ func (c *Client) Start() error {
 		c.fail(fmt.Errorf("connect: %w", err))
 		return nil
 	}
-	if err := c.sel.Register(fd, Writable, "on_connected", c.onConnected); err != nil {
+	if err := c.sel.Register(fd, c.req, Writable, "on_connected", c.onConnected); err != nil {
 		closeSocket(fd, c.req, c.run.Trace)
 		return fmt.Errorf("request %d: %w", c.req, err)
 	}
@@ -157,15 +158,17 @@ func (c *Client) onWritable() {
 	c.run.Trace.Send(c.req, c.fd, n)
 	c.unsent = c.unsent[n:]
 	if len(c.unsent) > 0 {
-		_ = c.sel.Register(c.fd, Writable, "on_writable", c.onWritable)
+		_ = c.sel.Register(c.fd, c.req, Writable, "on_writable", c.onWritable)
 		return
 	}
 	c.transition(Receiving)
-	_ = c.sel.Register(c.fd, Readable, "on_readable", c.onReadable) // fd < 1024: checked when it was first registered
+	_ = c.sel.Register(c.fd, c.req, Readable, "on_readable", c.onReadable) // fd < 1024: checked when it was first registered
 }
 
-// onReadable reads what has arrived; the reply is complete at a newline or
-// when the server closes the connection (a read of 0 bytes).
+// onReadable reads what has arrived, one piece of the reply at a time; the
+// reply is complete at a newline or when the server closes the connection
+// (a read of 0 bytes). Only the new bytes are searched for the newline, and
+// a reply that grows past stagecli.MaxReply without one fails.
 func (c *Client) onReadable() {
 	buf := make([]byte, 4096)
 	n, err := unix.Read(c.fd, buf)
@@ -178,8 +181,11 @@ func (c *Client) onReadable() {
 	}
 	c.run.Trace.Recv(c.req, c.fd, n)
 	c.reply = append(c.reply, buf[:n]...)
-	if n == 0 || bytes.IndexByte(c.reply, '\n') >= 0 {
+	switch {
+	case n == 0 || bytes.IndexByte(buf[:n], '\n') >= 0:
 		c.succeed()
+	case len(c.reply) >= stagecli.MaxReply:
+		c.fail(stagecli.ErrReplyTooLong)
 	}
 }
 

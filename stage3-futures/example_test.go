@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,15 +21,15 @@ func ExampleSelector() {
 	defer unix.Close(pair[1])
 
 	sel := NewSelector(nil)
-	_ = sel.Register(pair[0], Readable, "on_readable", func() { fmt.Println("pair[0] has data to read") })
-	_ = sel.Register(pair[1], Writable, "on_writable", func() {
+	_ = sel.Register(pair[0], 0, Readable, "on_readable", func() { fmt.Println("pair[0] has data to read") })
+	_ = sel.Register(pair[1], 0, Writable, "on_writable", func() {
 		fmt.Println("pair[1] has room: writing a byte")
 		_, _ = unix.Write(pair[1], []byte("x"))
 		sel.Unregister(pair[1])
 	})
 
 	for round := 1; sel.Len() > 0 && round <= 2; round++ {
-		ready, _ := sel.Select()
+		ready, _ := sel.Select(time.Second)
 		for _, fd := range ready {
 			r, _ := sel.lookup(fd)
 			r.call()
@@ -85,7 +86,7 @@ func ExampleThen() {
 
 	for _, connectErr := range []error{nil, errors.New("connect: connection refused")} {
 		reply := fetch(connectErr)
-		if err := loop.RunUntilComplete(reply); err != nil {
+		if err := loop.RunUntilComplete(reply, time.Minute); err != nil {
 			fmt.Println(err)
 			return
 		}

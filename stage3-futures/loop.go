@@ -5,7 +5,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/loopfromscratch/loop/internal/stagecli"
 	"github.com/loopfromscratch/loop/internal/trace"
@@ -49,7 +51,12 @@ func fetchAll(run *stagecli.Run) error {
 		reply.AddDoneCallback(func() { report(run, req, reply) })
 		replies = append(replies, reply)
 	}
-	return loop.RunUntilComplete(All(loop, replies))
+	err := loop.RunUntilComplete(All(loop, replies), run.TimeLeft())
+	if errors.Is(err, errDeadline) {
+		expireAll(loop.sel, run)
+		return nil
+	}
+	return err
 }
 
 // report tells run how request req ended.
@@ -66,8 +73,10 @@ func report(run *stagecli.Run, req int, reply *Future[[]byte]) {
 
 // RunUntilComplete is the event loop. Each turn runs every ready callback,
 // then sleeps in select(2) and runs the callbacks of the ready fds, until
-// f is done.
-func (l *EventLoop) RunUntilComplete(f interface{ Done() bool }) error {
+// f is done, or until timeout has passed: then it returns errDeadline,
+// with whatever still waits left as it is.
+func (l *EventLoop) RunUntilComplete(f interface{ Done() bool }, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
 	for {
 		l.runReady()
 		if f.Done() {
@@ -76,7 +85,11 @@ func (l *EventLoop) RunUntilComplete(f interface{ Done() bool }) error {
 		if l.sel.Len() == 0 {
 			return fmt.Errorf("nothing left to wait for, yet %v is not done", f)
 		}
-		ready, err := l.sel.Select()
+		left := time.Until(deadline)
+		if left <= 0 {
+			return errDeadline
+		}
+		ready, err := l.sel.Select(left)
 		if err != nil {
 			closeAll(l.sel, l.trace)
 			return err
@@ -86,13 +99,27 @@ func (l *EventLoop) RunUntilComplete(f interface{ Done() bool }) error {
 			if !ok {
 				continue // an earlier callback in this round closed it
 			}
-			l.trace.Callback(fd, r.name, 0)
+			l.trace.Callback(fd, r.name, r.req)
 			r.call()
 		}
 	}
 }
 
 //docs:end RunUntilComplete
+
+// errDeadline is RunUntilComplete's error when the time ran out.
+var errDeadline = errors.New("deadline passed")
+
+// expireAll ends every request still waiting when the run's time is up:
+// its fd is closed and it is reported as timed out. Its futures stay
+// pending: the run is over.
+func expireAll(sel *Selector, run *stagecli.Run) {
+	for fd, r := range sel.fds {
+		sel.Unregister(fd)
+		closeSocket(fd, r.req, run.Trace)
+		run.TimedOut(r.req)
+	}
+}
 
 // runReady runs ready callbacks until none is left, including those that
 // the callbacks themselves schedule.
@@ -107,8 +134,8 @@ func (l *EventLoop) runReady() {
 
 // closeAll closes every fd still watched, when the run has to stop early.
 func closeAll(sel *Selector, tr *trace.Tracer) {
-	for fd := range sel.fds {
+	for fd, r := range sel.fds {
 		sel.Unregister(fd)
-		closeSocket(fd, 0, tr)
+		closeSocket(fd, r.req, tr)
 	}
 }

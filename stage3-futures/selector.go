@@ -7,6 +7,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -39,6 +40,7 @@ type callback func()
 
 // registration is one row of the selector's table.
 type registration struct {
+	req  int // the request the fd belongs to
 	dir  Direction
 	name string // for the trace: which callback this is
 	call callback
@@ -60,14 +62,15 @@ func NewSelector(tr *trace.Tracer) *Selector {
 var errFDTooLarge = fmt.Errorf("select(2) can watch only fds below %d (FD_SETSIZE); "+
 	"run fewer requests (-n), or use stage4-tasks, whose epoll/kqueue selector has no such limit", fdSetSize)
 
-// Register watches fd for dir and runs call when it is ready. An fd can wait
-// for one thing at a time here; registering it again replaces the old entry.
-func (s *Selector) Register(fd int, dir Direction, name string, call callback) error {
+// Register watches fd, the socket of request req, for dir and runs call
+// when it is ready. An fd can wait for one thing at a time here;
+// registering it again replaces the old entry.
+func (s *Selector) Register(fd, req int, dir Direction, name string, call callback) error {
 	if fd >= fdSetSize {
 		return fmt.Errorf("fd %d: %w", fd, errFDTooLarge)
 	}
-	s.fds[fd] = registration{dir: dir, name: name, call: call}
-	s.trace.Register(fd, dir, name, 0)
+	s.fds[fd] = registration{req: req, dir: dir, name: name, call: call}
+	s.trace.Register(fd, dir, name, req)
 	return nil
 }
 
@@ -82,10 +85,11 @@ func (s *Selector) Len() int { return len(s.fds) }
 
 //docs:begin Select
 
-// Select sleeps until at least one watched fd is ready and returns the
-// ready fds. It costs O(highest fd) in the kernel and here, on every call:
-// the sets are rebuilt and scanned each time.
-func (s *Selector) Select() ([]int, error) {
+// Select sleeps until at least one watched fd is ready, or timeout has
+// passed, and returns the ready fds: none when the time ran out. It costs
+// O(highest fd) in the kernel and here, on every call: the sets are
+// rebuilt and scanned each time.
+func (s *Selector) Select(timeout time.Duration) ([]int, error) {
 	var readSet, writeSet unix.FdSet
 	highest := -1
 	for fd, r := range s.fds {
@@ -97,10 +101,10 @@ func (s *Selector) Select() ([]int, error) {
 		highest = max(highest, fd)
 	}
 
-	s.trace.Wait(len(s.fds), -1)
+	s.trace.Wait(len(s.fds), timeout)
 	began := s.trace.Now()
-	// nil timeout: sleep until something is ready.
-	_, err := unix.Select(highest+1, &readSet, &writeSet, nil, nil)
+	limit := unix.NsecToTimeval(timeout.Nanoseconds()) // select(2) may sleep this long, no longer
+	_, err := unix.Select(highest+1, &readSet, &writeSet, nil, &limit)
 	if errors.Is(err, unix.EINTR) {
 		// A signal arrived (Go's runtime sends them to preempt goroutines).
 		// Nothing is ready; the loop just asks again.

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,6 +24,14 @@ func TestContract(t *testing.T) { stagetest.Contract(t, stage, fetchAll) }
 
 func TestRefusesFDsThatSelectCannotWatch(t *testing.T) { stagetest.SelectLimit(t, stage, fetchAll) }
 
+func TestTimesOutRequestsTheServerNeverAnswers(t *testing.T) { stagetest.Timeout(t, stage, fetchAll) }
+
+func TestReportsABusyServerAsAFailure(t *testing.T) { stagetest.Busy(t, stage, fetchAll) }
+
+func TestReadsAReplyThatArrivesInPieces(t *testing.T) { stagetest.ReplyInPieces(t, stage, fetchAll) }
+
+func TestFailsAReplyThatNeverEnds(t *testing.T) { stagetest.ReplyTooLong(t, stage, fetchAll) }
+
 func TestSelectorReportsOnlyTheFDsThatAreReady(t *testing.T) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 	require.NoError(t, err, "socketpair")
@@ -30,24 +39,24 @@ func TestSelectorReportsOnlyTheFDsThatAreReady(t *testing.T) {
 	defer unix.Close(fds[1])
 
 	sel := NewSelector(nil)
-	require.NoError(t, sel.Register(fds[0], Readable, "on_readable", func() {}))
-	require.NoError(t, sel.Register(fds[1], Writable, "on_writable", func() {}))
+	require.NoError(t, sel.Register(fds[0], 0, Readable, "on_readable", func() {}))
+	require.NoError(t, sel.Register(fds[1], 0, Writable, "on_writable", func() {}))
 
-	ready, err := sel.Select()
+	ready, err := sel.Select(time.Second)
 	require.NoError(t, err, "select")
 	assert.Equal(t, []int{fds[1]}, ready, "only the writable end is ready: nothing was written yet")
 
 	_, err = unix.Write(fds[1], []byte("x"))
 	require.NoError(t, err, "write")
 	sel.Unregister(fds[1])
-	ready, err = sel.Select()
+	ready, err = sel.Select(time.Second)
 	require.NoError(t, err, "select")
 	assert.Equal(t, []int{fds[0]}, ready, "the reading end is ready once a byte arrived")
 }
 
 func TestRegisterRefusesAnFDSelectCannotHold(t *testing.T) {
 	sel := NewSelector(nil)
-	err := sel.Register(fdSetSize, Readable, "on_readable", func() {})
+	err := sel.Register(fdSetSize, 0, Readable, "on_readable", func() {})
 	assert.ErrorIs(t, err, errFDTooLarge)
 	assert.Zero(t, sel.Len(), "nothing registered")
 }

@@ -99,9 +99,8 @@ func AsCompleted[T any](co Coro, loop *EventLoop, tasks ...*Task[T]) iter.Seq2[*
 
 //docs:end AsCompleted
 
-// ErrTimeout is the error of WaitFor when the deadline passed first. Test
-// for it with errors.Is.
-var ErrTimeout = errors.New("timed out")
+// ErrTimeout, WaitFor's error when the deadline passed first, is in
+// request.go: every request of the stage has a deadline.
 
 //docs:begin WaitFor
 

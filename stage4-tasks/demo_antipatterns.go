@@ -57,10 +57,11 @@ func demoBlocking(d *demoRun) error {
 
 // demoForgotAwait starts a task and never awaits it; it fails unseen.
 func demoForgotAwait(d *demoRun) error {
-	d.say("%d requests, plus a warm-up request (deadline %v) started and never awaited", d.run.N, d.timeout)
+	const warmUp = 100 * time.Millisecond // shorter than any reply of the slow server
+	d.say("%d requests, plus a warm-up request (deadline %v) started and never awaited", d.run.N, warmUp)
 	d.startAll()
 	NewTask(d.loop, "warm-up request, never awaited", func(co Coro) (string, error) {
-		return WaitFor(co, d.timeout, newRequest(d.loop, d.run, 0))
+		return WaitFor(co, warmUp, newRequest(d.loop, d.run, 0))
 	})
 	err := d.loop.Run()
 	d.say("done in %.2fs; the loop now closes and reports, on stderr, any task whose error nobody retrieved:", d.took())

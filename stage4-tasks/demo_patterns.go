@@ -84,12 +84,12 @@ func demoSemaphore(d *demoRun) error {
 
 //docs:begin demoTimeout
 
-// demoTimeout gives each request d.timeout; WaitFor cancels the late ones.
+// demoTimeout gives each request -timeout; WaitFor cancels the late ones.
 func demoTimeout(d *demoRun) error {
-	d.say("%d requests, each given %v by WaitFor", d.run.N, d.timeout)
+	d.say("%d requests, each given -timeout %v by WaitFor", d.run.N, d.run.Timeout)
 	timedOut, returned, watched := 0, 0, 0
 	d.startEach(" with a deadline", func(co Coro, req int) (string, error) {
-		reply, err := WaitFor(co, d.timeout, newRequest(d.loop, d.run, req))
+		reply, err := WaitFor(co, d.run.Timeout, newRequest(d.loop, d.run, req))
 		if errors.Is(err, ErrTimeout) {
 			timedOut++
 		}
@@ -102,6 +102,9 @@ func demoTimeout(d *demoRun) error {
 	d.say("%d of %d timed out after %.2fs; each was cancelled at its await, and its socket "+
 		"closed, before WaitFor returned (sockets still watched when the last one returned: %d)",
 		timedOut, d.run.N, d.took(), watched)
+	if timedOut == 0 {
+		d.say("none was late: give a -timeout shorter than the server's delay (-delay) to see WaitFor cut them off")
+	}
 	return err
 }
 

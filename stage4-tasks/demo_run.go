@@ -22,11 +22,10 @@ import (
 
 // demoOptions are the flags of the demos: which one runs, and its knobs.
 type demoOptions struct {
-	demo    string        // "" runs the n requests at once, the stage's contract
-	limit   int           // -demo semaphore, queue: how many at a time
-	timeout time.Duration // -demo timeout, forgot-await: how long a request may take
-	block   time.Duration // -demo blocking, executor: how long the blocking call takes
-	out     io.Writer     // where demos explain themselves: the program's stdout
+	demo  string        // "" runs the n requests at once, the stage's contract
+	limit int           // -demo semaphore, queue: how many at a time
+	block time.Duration // -demo blocking, executor: how long the blocking call takes
+	out   io.Writer     // where demos explain themselves: the program's stdout
 }
 
 // flags adds -demo and the demos' knobs to fs.
@@ -39,7 +38,6 @@ func (o *demoOptions) flags(fs *flag.FlagSet) {
 		return nil
 	})
 	fs.IntVar(&o.limit, "limit", 3, "-demo semaphore and queue: how many requests run at a time")
-	fs.DurationVar(&o.timeout, "timeout", time.Second, "-demo timeout and forgot-await: how long a request may take")
 	fs.DurationVar(&o.block, "block", time.Second, "-demo blocking and executor: how long the blocking call per reply takes")
 }
 
@@ -55,7 +53,7 @@ var demos = []demo{
 	{"gather", "start all requests, then await them together with Gather: about one delay", demoGather},
 	{"as-completed", "start all requests and take each as it finishes with AsCompleted", demoAsCompleted},
 	{"semaphore", "at most -limit requests at a time with a Semaphore: ceil(n/limit) × delay", demoSemaphore},
-	{"timeout", "each request under WaitFor -timeout: late ones are cancelled, their sockets closed", demoTimeout},
+	{"timeout", "each request under WaitFor(-timeout): late ones are cancelled, their sockets closed", demoTimeout},
 	{"queue", "a producer feeds -limit workers through a bounded Queue (backpressure, Join)", demoQueue},
 	{"retry", "retry failed requests with exponential backoff and jitter (use -fail-every 3)", demoRetry},
 	{"executor", "blocking work per reply (-block) runs in RunInExecutor: the loop stays responsive", demoExecutor},

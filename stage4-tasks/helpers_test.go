@@ -69,7 +69,7 @@ func kinds(events []trace.Event, want ...trace.Kind) []trace.Kind {
 // requestTask starts a task that runs fetch, the stage's own request, for
 // request req against server, traced into loop's trace.
 func requestTask(loop *testLoop, server *unix.SockaddrInet4, req int) *Task[string] {
-	return newRequest(loop.EventLoop, &stagecli.Run{Server: server, Trace: loop.tr}, req)
+	return newRequest(loop.EventLoop, &stagecli.Run{Server: server, Trace: loop.tr, Timeout: time.Minute}, req)
 }
 
 // sleeper starts a task that sleeps d, then returns v or fails with err.

@@ -25,6 +25,7 @@ import (
 // the step that failed. The deferred close runs on every path: success,
 // error, cancellation, even a panic.
 func fetch(co Coro, loop *EventLoop, run *stagecli.Run, req int) (string, error) {
+	run.Began(req) // the request's own time starts here
 	fd, err := openSocket(run.Trace, req)
 	if err != nil {
 		return "", err
@@ -79,8 +80,11 @@ func send(co Coro, loop *EventLoop, fd, req int, msg []byte) error {
 	return nil
 }
 
-// receive awaits the reply and reads it as it arrives, until a newline or
-// until the server closes the connection (a read of 0 bytes).
+// receive awaits the reply and reads it as it arrives, in as many pieces
+// as the network delivers, until a newline or until the server closes the
+// connection (a read of 0 bytes). Only the new bytes are searched for the
+// newline, and a reply that grows past stagecli.MaxReply without one
+// fails: a server that never stops talking must not eat all memory.
 func receive(co Coro, loop *EventLoop, fd, req int) ([]byte, error) {
 	var reply []byte
 	for {
@@ -97,8 +101,11 @@ func receive(co Coro, loop *EventLoop, fd, req int) ([]byte, error) {
 		}
 		loop.trace.Recv(req, fd, n)
 		reply = append(reply, buf[:n]...)
-		if n == 0 || bytes.IndexByte(reply, '\n') >= 0 {
+		switch {
+		case n == 0 || bytes.IndexByte(buf[:n], '\n') >= 0:
 			return reply, nil
+		case len(reply) >= stagecli.MaxReply:
+			return nil, stagecli.ErrReplyTooLong
 		}
 	}
 }
@@ -119,12 +126,37 @@ func fetchAll(loop *EventLoop, run *stagecli.Run) error {
 	return loop.Run()
 }
 
-// newRequest starts a task that runs fetch for request req.
+//docs:begin newRequest
+
+// ErrTimeout is the error of a request, or of WaitFor, whose deadline
+// passed first. Test for it with errors.Is.
+var ErrTimeout = errors.New("timed out")
+
+// newRequest starts a task that runs fetch for request req, under a
+// deadline: a timer that cancels the task once run.Timeout (-timeout) has
+// passed, and that is cancelled in turn when the task ends first. The loop
+// is the only part of the program that sees time pass; a timer is how a
+// coroutine hears of it. Cancelled, fetch gets ErrCancelled at its await,
+// closes its socket on the way out, and the task fails with ErrTimeout.
 func newRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
-	return newTask(loop, req, fmt.Sprintf("request %d", req), func(co Coro) (string, error) {
-		return fetch(co, loop, run, req)
+	late := false
+	var task *Task[string]
+	task = newTask(loop, req, fmt.Sprintf("request %d", req), func(co Coro) (string, error) {
+		reply, err := fetch(co, loop, run, req)
+		if late && errors.Is(err, ErrCancelled) {
+			err = fmt.Errorf("%w after %v", ErrTimeout, run.Timeout)
+		}
+		return reply, err
 	})
+	deadline := loop.CallLater(run.Timeout, func() {
+		late = true
+		task.Cancel()
+	})
+	task.AddDoneCallback(func() { deadline.Cancel() })
+	return task
 }
+
+//docs:end newRequest
 
 // startRequest starts request req and has it report its outcome to run.
 func startRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
@@ -136,6 +168,10 @@ func startRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
 // report tells run how request req ended.
 func report(run *stagecli.Run, req int, task *Task[string]) {
 	reply, err := task.Result()
+	if errors.Is(err, ErrTimeout) {
+		run.TimedOut(req) // "no reply after 30s (timeout)"
+		return
+	}
 	if err != nil {
 		run.Failed(req, err)
 		return

@@ -22,6 +22,14 @@ const stage = "stage4-tasks"
 
 func TestContract(t *testing.T) { stagetest.Contract(t, stage, stageRun) }
 
+func TestTimesOutRequestsTheServerNeverAnswers(t *testing.T) { stagetest.Timeout(t, stage, stageRun) }
+
+func TestReportsABusyServerAsAFailure(t *testing.T) { stagetest.Busy(t, stage, stageRun) }
+
+func TestReadsAReplyThatArrivesInPieces(t *testing.T) { stagetest.ReplyInPieces(t, stage, stageRun) }
+
+func TestFailsAReplyThatNeverEnds(t *testing.T) { stagetest.ReplyTooLong(t, stage, stageRun) }
+
 func TestTwoThousandConnectionsOnOneLoop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("2,000 sockets: skipped with -short")

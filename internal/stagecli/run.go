@@ -79,8 +79,13 @@ func (r *Run) TimeLeft() time.Duration { return max(r.Timeout-r.now(), 0) }
 // req's socket. An answered request's own time, from Began to Answered, is
 // what the summary adds up for "one at a time would take". For a request
 // Began was never called for, its time counts from the start of the run
-// instead; if it is called twice, the last call counts.
+// instead; if it is called twice, the last call counts. Request 0 is a
+// request outside the run (stage 4's forgot-await demo sends one): it is
+// not counted.
 func (r *Run) Began(req int) {
+	if req == 0 {
+		return
+	}
 	if req < 1 || req > r.N {
 		r.bugs = append(r.bugs, fmt.Sprintf("Began(%d): request %d does not exist (ids run 1..%d)", req, req, r.N))
 		return

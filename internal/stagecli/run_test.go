@@ -194,12 +194,14 @@ func TestTheSummaryOfALongRunSaysHours(t *testing.T) {
 func TestBeganForARequestThatDoesNotExistIsABug(t *testing.T) {
 	var out bytes.Buffer
 	r, _ := fakeRun(2, &out)
-	r.Began(0)
+	r.Began(0) // outside the run: not counted, not a bug
+	r.Began(-1)
 	r.Began(3)
 	r.Answered(1, []byte("a\n"))
 	r.Answered(2, []byte("b\n"))
 	err := r.check()
-	assert.ErrorContains(t, err, "Began(0): request 0 does not exist (ids run 1..2)")
+	assert.ErrorContains(t, err, "Began(-1): request -1 does not exist (ids run 1..2)")
+	assert.NotContains(t, err.Error(), "Began(0)")
 	assert.ErrorContains(t, err, "Began(3): request 3 does not exist")
 }
 

@@ -3,7 +3,6 @@ package stagetest
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -13,16 +12,6 @@ import (
 	"github.com/loopfromscratch/loop/internal/stagecli"
 )
 
-// timeoutFlag is the stand-in stage's -timeout, until stagecli registers
-// the flag for every stage; 0 leaves Run.Timeout as it is.
-var timeoutFlag time.Duration
-
-func init() {
-	stageFlags = []func(*flag.FlagSet){func(fs *flag.FlagSet) {
-		fs.DurationVar(&timeoutFlag, "timeout", 0, "the run's deadline")
-	}}
-}
-
 // goroutineStage is a stage written the plain Go way, a goroutine per
 // request with blocking sockets, that keeps the whole contract: a deadline
 // for the run, replies read up to their newline and never past
@@ -30,9 +19,6 @@ func init() {
 // The checks in this file are proven against it (Contract is not: it
 // checks a loop's trace and the errno of a non-blocking connect).
 func goroutineStage(run *stagecli.Run) error {
-	if timeoutFlag > 0 {
-		run.Timeout = timeoutFlag
-	}
 	deadline := time.Now().Add(run.TimeLeft())
 	addr := fmt.Sprintf("%s:%d", net.IP(run.Server.Addr[:]), run.Server.Port)
 	type outcome struct {

@@ -8,7 +8,6 @@ package stagetest
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -72,11 +71,6 @@ func (r Result) Count(k trace.Kind) int {
 	return n
 }
 
-// stageFlags are extra flags run passes to stagecli.Main. Only this
-// package's own tests set it: they give their stand-in stage a -timeout
-// until stagecli registers that flag for every stage.
-var stageFlags []func(*flag.FlagSet)
-
 // Run runs a stage program in-process with args plus a -trace file, and
 // returns what it produced with the trace parsed.
 func Run(t testing.TB, stage string, fetch stagecli.FetchFunc, args ...string) Result {
@@ -92,7 +86,7 @@ func run(dir, stage string, fetch stagecli.FetchFunc, args ...string) (Result, e
 	tracePath := filepath.Join(dir, "trace.jsonl")
 	args = append(args, "-trace", tracePath)
 	var stdout, stderr bytes.Buffer
-	res := Result{Code: stagecli.Main(stage, args, &stdout, &stderr, fetch, stageFlags...)}
+	res := Result{Code: stagecli.Main(stage, args, &stdout, &stderr, fetch)}
 	res.Stdout, res.Stderr = stdout.String(), stderr.String()
 	f, err := os.Open(tracePath)
 	if os.IsNotExist(err) && res.Code == stagecli.ExitUsage {
