@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,8 +38,23 @@ func (o *demoOptions) flags(fs *flag.FlagSet) {
 		o.demo = name
 		return nil
 	})
-	fs.IntVar(&o.limit, "limit", 3, "-demo semaphore and queue: how many requests run at a time")
-	fs.DurationVar(&o.block, "block", time.Second, "-demo blocking and executor: how long the blocking call per reply takes")
+	o.limit, o.block = 3, time.Second
+	fs.Func("limit", "-demo semaphore and queue: how many requests run at a time, 1 to 1,000,000 (default 3)", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > stagecli.MaxN {
+			return fmt.Errorf("want a whole number from 1 to %d", stagecli.MaxN)
+		}
+		o.limit = n
+		return nil
+	})
+	fs.Func("block", "-demo blocking and executor: how long the blocking call per reply takes, 0 to 1h (default 1s)", func(v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Hour {
+			return fmt.Errorf("want a duration from 0 to 1h, such as 500ms")
+		}
+		o.block = d
+		return nil
+	})
 }
 
 // demo is one runnable lesson.

@@ -153,3 +153,25 @@ func TestRSSIsReportedOnRequest(t *testing.T) {
 	assert.Equal(t, stagecli.ExitOK, code)
 	assert.Regexp(t, `peak RSS: \d+\.\d MiB \(getrusage ru_maxrss\) for 2 requests`, stderr)
 }
+
+func TestADemoFlagOutOfRangeIsOneLineAndExitTwo(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no requests at a time is refused", []string{"-limit", "0"}, `invalid value "0" for flag -limit: want a whole number from 1 to 1000000`},
+		{"a limit that is not a number is refused", []string{"-limit", "x"}, `invalid value "x" for flag -limit`},
+		{"a negative blocking call is refused", []string{"-block", "-1s"}, `invalid value "-1s" for flag -block: want a duration from 0 to 1h`},
+		{"a blocking call over an hour is refused", []string{"-block", "2h"}, `invalid value "2h" for flag -block`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runProgram(append([]string{"-demo", "semaphore"}, tc.args...)...)
+			assert.Equal(t, stagecli.ExitUsage, code, "exit code")
+			assert.Empty(t, stdout, "nothing runs")
+			assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
+			assert.Contains(t, stderr, tc.want)
+		})
+	}
+}
