@@ -98,7 +98,7 @@ func parse(stage string, args []string, stderr io.Writer, extra []func(*flag.Fla
 	fs.StringVar(&o.Addr, "addr", "", "slow server `host:port`, an IPv4 address or a name that resolves to one (default: start one in this process on a free port)")
 	fs.IntVar(&o.N, "n", 10, "number of requests to send at once, 1 to 1,000,000")
 	fs.DurationVar(&o.Delay, "delay", 5*time.Second, "how long the embedded slow server waits before each reply, 0 to 1h")
-	fs.IntVar(&o.FailEvery, "fail-every", 0, "make the embedded slow server reset every `k`-th request (0: never)")
+	fs.IntVar(&o.FailEvery, "fail-every", 0, "make the embedded slow server reset the requests numbered `k`, 2k, 3k, … (0: never)")
 	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "give up on every request still unanswered after `d` (more than 0, at most 1h)")
 	fs.StringVar(&o.Trace, "trace", "", "write the loop's events as JSON lines to `file` (\"-\" for stderr)")
 	for _, add := range extra {
