@@ -37,7 +37,7 @@ func golden(t *testing.T, prepare func(t *testing.T, tm *teatest.TestModel)) {
 			if err := tm.Quit(); err != nil {
 				t.Fatal(err)
 			}
-			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second))
 			teatest.RequireEqualOutput(t, []byte(final.View()))
 		})
 	}
@@ -46,7 +46,7 @@ func golden(t *testing.T, prepare func(t *testing.T, tm *teatest.TestModel)) {
 // waitFor waits until the program has drawn text.
 func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-		teatest.WithDuration(5*time.Second))
+		teatest.WithDuration(30*time.Second)) // a guard against a hang, not a timing claim
 }
 
 func TestGoldenHome(t *testing.T) {
