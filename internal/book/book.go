@@ -56,6 +56,9 @@ type Book struct {
 	// Unlisted names the chapters that are in the file system but not in
 	// the index's reading order.
 	Unlisted []string
+	// Contents is the index's reading order as the index writes it: each
+	// chapter's label and the summary after it.
+	Contents []Entry
 
 	fsys fs.FS
 }
@@ -71,7 +74,7 @@ func Load(fsys fs.FS) (*Book, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", IndexFile, err)
 	}
-	b := &Book{Index: index, fsys: fsys}
+	b := &Book{Index: index, Contents: contents(index.Source), fsys: fsys}
 	for _, file := range order {
 		c, err := readChapter(fsys, file)
 		if err != nil {
@@ -176,6 +179,73 @@ func readingOrder(src []byte) ([]string, error) {
 		return nil, errors.New("the ordered list links to no .md chapter")
 	}
 	return files, nil
+}
+
+// An Entry is one line of the index's reading order:
+//
+//  1. [Why event loops](why-event-loops.md) — select, poll, epoll/kqueue, …
+//
+// is File "why-event-loops.md", Label "Why event loops" and Summary
+// "select, poll, epoll/kqueue, …".
+type Entry struct {
+	File    string
+	Label   string
+	Summary string
+}
+
+// contents lists the entries of the first ordered list in the index, one
+// per item whose first link is a chapter.
+func contents(src []byte) []Entry {
+	doc := newMarkdown().Parser().Parse(text.NewReader(src))
+	var list *ast.List
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if l, ok := n.(*ast.List); ok && entering && l.IsOrdered() {
+			list = l
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if list == nil {
+		return nil
+	}
+	var entries []Entry
+	for item := list.FirstChild(); item != nil; item = item.NextSibling() {
+		var e Entry
+		var rest bytes.Buffer
+		_ = ast.Walk(item, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			if l, ok := n.(*ast.Link); ok && e.File == "" {
+				dest, _, _ := strings.Cut(string(l.Destination), "#")
+				if isLocal(dest) && strings.HasSuffix(dest, ".md") {
+					e.File, e.Label = path.Clean(dest), plainText(l, src)
+					return ast.WalkSkipChildren, nil
+				}
+			}
+			if e.File == "" {
+				return ast.WalkContinue, nil
+			}
+			switch t := n.(type) {
+			case *ast.Text:
+				rest.Write(t.Segment.Value(src))
+				if t.SoftLineBreak() {
+					rest.WriteByte(' ')
+				}
+			case *ast.String:
+				rest.Write(t.Value)
+			}
+			return ast.WalkContinue, nil
+		})
+		if e.File == "" {
+			continue
+		}
+		summary := strings.TrimSpace(rest.String())
+		summary = strings.TrimLeft(summary, "—–-:· ")
+		e.Summary = strings.TrimSpace(summary)
+		entries = append(entries, e)
+	}
+	return entries
 }
 
 // firstTitle is the plain text of the first level-1 heading.

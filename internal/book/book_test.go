@@ -277,3 +277,15 @@ func TestExcerpts(t *testing.T) {
 		})
 	}
 }
+
+func TestContentsFollowTheReadingOrder(t *testing.T) {
+	b, err := Load(docs.FS)
+	require.NoError(t, err)
+	require.Len(t, b.Contents, len(b.Chapters)-len(b.Unlisted), "one entry per listed chapter")
+	for i, e := range b.Contents {
+		assert.Equal(t, b.Chapters[i].File, e.File, "entry %d", i)
+		assert.NotEmpty(t, e.Label, "%s has a label", e.File)
+		assert.NotEmpty(t, e.Summary, "%s has a summary after its link", e.File)
+		assert.NotContains(t, e.Summary, "—", "%s: the dash before the summary is left out", e.File)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/loopfromscratch/loop/docs"
 )
@@ -28,11 +29,22 @@ const securityPolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; im
 // Handler serves the book built into the program (docs.FS).
 func Handler() (http.Handler, error) { return NewHandler(docs.FS) }
 
-// NewHandler serves the book in fsys: "/" is the index, "/NAME.html" a
+// HandlerAt serves the book built into the program from addr (host:port):
+// the pages' links to the site (http://127.0.0.1:6060/, the default) name
+// the address it is really served on.
+func HandlerAt(addr string) (http.Handler, error) { return newHandler(docs.FS, addr) }
+
+// defaultURL is how the chapters write the site's address.
+const defaultURL = "http://" + DefaultAddr
+
+// NewHandler serves the book in fsys as if on DefaultAddr; see newHandler.
+func NewHandler(fsys fs.FS) (http.Handler, error) { return newHandler(fsys, DefaultAddr) }
+
+// newHandler serves the book in fsys, on addr: "/" is the index, "/NAME.html" a
 // chapter, "/img/…" the pictures, "/book.css" and "/chroma.css" the styles.
 // Every page is rendered here, once, so a chapter that cannot be rendered
 // is an error now rather than a broken page later.
-func NewHandler(fsys fs.FS) (http.Handler, error) {
+func newHandler(fsys fs.FS, addr string) (http.Handler, error) {
 	b, err := Load(fsys)
 	if err != nil {
 		return nil, err
@@ -46,6 +58,9 @@ func NewHandler(fsys fs.FS) (http.Handler, error) {
 		page, err := b.page(c)
 		if err != nil {
 			return nil, err
+		}
+		if addr != DefaultAddr {
+			page = bytes.ReplaceAll(page, []byte(defaultURL), []byte("http://"+addr))
 		}
 		pages[c.URL()] = page
 	}
@@ -125,7 +140,9 @@ type navEntry struct {
 }
 
 type layoutData struct {
-	Title      string
+	Title string
+	Named bool // Title names the book already: the index
+
 	Body       template.HTML
 	Nav        []navEntry
 	Prev, Next *navEntry
@@ -136,7 +153,7 @@ var layout = template.Must(template.New("page").Parse(`<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}} — Loop from Scratch</title>
+<title>{{.Title}}{{if not .Named}} — Loop from Scratch{{end}}</title>
 <link rel="stylesheet" href="/book.css">
 <link rel="stylesheet" href="/chroma.css">
 </head>
@@ -182,7 +199,7 @@ func (b *Book) page(c *Chapter) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := layoutData{Title: c.Title, Body: template.HTML(body), Nav: b.nav(c)}
+	data := layoutData{Title: c.Title, Named: strings.Contains(c.Title, "Loop from Scratch"), Body: template.HTML(body), Nav: b.nav(c)}
 	prev, next := b.neighbours(c)
 	if prev != nil {
 		data.Prev = &navEntry{Title: prev.Title, URL: prev.URL()}

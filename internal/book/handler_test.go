@@ -177,6 +177,19 @@ func TestMainCommand(t *testing.T) {
 		_ = resp.Body.Close()
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 
+		resp, err = http.Get(url)
+		require.NoError(t, err, "GET the index")
+		index, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		require.NoError(t, err)
+		if !strings.Contains(url, ":6060/") {
+			assert.NotContains(t, string(index), "http://127.0.0.1:6060", "the index names the port it is served on")
+			assert.Contains(t, string(index), url, "the index names the port it is served on")
+		}
+		title, _, _ := strings.Cut(string(index), "</title>")
+		assert.Equal(t, 1, strings.Count(title, "Loop from Scratch"), "the title names the book once: %s", title)
+		assert.NotContains(t, string(index), "Loop from Scratch — the book — Loop from Scratch")
+
 		cancel()
 		select {
 		case c := <-code:

@@ -56,15 +56,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	handler, err := Handler()
-	if err != nil {
-		fmt.Fprintf(stderr, "docs: %v\n", err)
-		return 1
-	}
-
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, listenError(*addr, err))
+		return 1
+	}
+	// Built once the port is known, so the index names the real address.
+	handler, err := HandlerAt(browsable(ln.Addr()))
+	if err != nil {
+		_ = ln.Close()
+		fmt.Fprintf(stderr, "docs: %v\n", err)
 		return 1
 	}
 	srv := newServer(handler, idleTimeout)

@@ -75,6 +75,11 @@ func (g *githubIDs) Generate(value []byte, _ ast.NodeKind) []byte {
 
 func (g *githubIDs) Put(value []byte) { g.seen[string(value)]++ }
 
+// Parse parses a chapter as the book does (GitHub flavoured Markdown,
+// heading ids spelled as GitHub spells them, in the "id" attribute), for
+// readers that draw the book some other way: the tutor's lesson view.
+func Parse(src []byte) ast.Node { return parse(newMarkdown(), src) }
+
 // headingIDs lists the anchors a chapter offers.
 func headingIDs(src []byte) map[string]bool {
 	ids := map[string]bool{}
