@@ -15,7 +15,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/loopfromscratch/loop/docs"
 	"github.com/loopfromscratch/loop/internal/book"
@@ -29,7 +28,8 @@ type config struct {
 	ServerAddr   string
 	BinDir       string          // where stages are built
 	ProgressPath string          // "" keeps progress in memory only
-	GlamourStyle string          // a Glamour style name or a JSON style path
+	Editor       string          // $EDITOR: opens the code a lesson links to
+	Site         *site           // the web book served by the tutor; nil: none
 	Ctx          context.Context // cancelled when the tutor exits
 	Procs        *procs          // every stage process started
 	Docs         fs.FS           // where the chapters are: docs.FS
@@ -41,6 +41,7 @@ type model struct {
 	width    int
 	height   int
 	active   screenID
+	toc      []tocEntry // the course, in the book's reading order
 	home     homeModel
 	lesson   lessonModel
 	run      runModel
@@ -50,6 +51,7 @@ type model struct {
 	help     help.Model
 	fullHelp bool
 	notice   string // a one-line problem to show (progress not saved…)
+	status   string // the answer to the last thing asked (a link, the browser), above the help
 }
 
 func newModel(cfg config) model {
@@ -63,14 +65,32 @@ func newModel(cfg config) model {
 		cfg.Procs = &procs{}
 	}
 	h := help.New()
-	return model{
+	m := model{
 		cfg:      cfg,
 		width:    80,
 		height:   24,
-		home:     homeModel{stages: cfg.Env.Stages, footer: footerText(cfg.ServerAddr, cfg.Opts), progress: progress{}},
 		progress: progress{},
 		help:     h,
 	}
+	// The book is embedded (or a test's map): reading it is no I/O.
+	b, err := book.Load(cfg.Docs)
+	if err != nil {
+		b = nil
+		m.notice = "the book's contents: " + err.Error()
+	}
+	m.toc = buildTOC(b, cfg.Env.Stages)
+	m.home = newHome(m.toc, cfg.Env.Stages, footerText(cfg.ServerAddr, cfg.Opts))
+	return m
+}
+
+// entryOf is the course's entry for a chapter file, or false.
+func (m model) entryOf(file string) (tocEntry, int, bool) {
+	for i, e := range m.toc {
+		if e.File == file {
+			return e, i, true
+		}
+	}
+	return tocEntry{}, -1, false
 }
 
 // Init reads the progress file.
@@ -123,9 +143,11 @@ func startTUI(e env, opts options, stderr io.Writer) int {
 	if err != nil {
 		path = "" // no config dir: progress lives for this session only
 	}
+	web := &site{}
+	defer web.Close()
 	m := newModel(config{
 		Env: e, Opts: opts, ServerAddr: srv.Addr(), BinDir: binDir, ProgressPath: path,
-		GlamourStyle: glamourStyle(), Ctx: ctx, Procs: ps,
+		Editor: os.Getenv("EDITOR"), Site: web, Ctx: ctx, Procs: ps,
 	})
 	// tea.Program recovers a panic in Update, View or a command, restores
 	// the terminal and returns ErrProgramPanic; the defers above then stop
@@ -144,18 +166,6 @@ func startTUI(e env, opts options, stderr io.Writer) int {
 		return exitFail
 	}
 	return exitOK
-}
-
-// glamourStyle is GLAMOUR_STYLE if set, else dark or light after the
-// terminal's background, asked once, before the TUI owns the terminal.
-func glamourStyle() string {
-	if s := os.Getenv("GLAMOUR_STYLE"); s != "" {
-		return s
-	}
-	if lipgloss.HasDarkBackground() {
-		return "dark"
-	}
-	return "light"
 }
 
 // docsCommand is `tutor docs`: the book in a browser.

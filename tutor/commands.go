@@ -1,5 +1,6 @@
 // This file holds every tea.Cmd the tutor issues. All I/O happens here:
-// reading and saving progress, rendering chapters, building and running
+// reading and saving progress, drawing chapters, opening the browser and
+// the editor, building and running
 // stages, reading their traces, and the clock.
 
 package main
@@ -8,11 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/glamour"
-	"github.com/charmbracelet/lipgloss"
 )
 
 // loadProgressCmd reads the progress file.
@@ -49,32 +51,47 @@ func chooseCmd(msg tea.Msg) tea.Cmd {
 	return func() tea.Msg { return msg }
 }
 
-// renderLessonCmd reads stage's chapter from book (docs.FS, or a test's
-// own) and renders it with Glamour for width columns, in style (a Glamour
-// style name or a path).
-func renderLessonCmd(book fs.FS, stage string, width int, style string) tea.Cmd {
+// renderLessonCmd reads a chapter from book (docs.FS, or a test's own) and
+// draws it for a window width columns wide.
+func renderLessonCmd(book fs.FS, file string, width int) tea.Cmd {
 	return func() tea.Msg {
-		md, err := fs.ReadFile(book, stage+".md")
+		md, err := fs.ReadFile(book, file)
 		if errors.Is(err, fs.ErrNotExist) {
-			return lessonFailedMsg{Stage: stage, Err: fmt.Errorf("there is no chapter for %s yet (docs/%s.md is missing)", stage, stage)}
+			return lessonFailedMsg{File: file, Err: fmt.Errorf("there is no chapter %s yet (docs/%s is missing)", strings.TrimSuffix(file, ".md"), file)}
 		}
 		if err != nil {
-			return lessonFailedMsg{Stage: stage, Err: err}
+			return lessonFailedMsg{File: file, Err: err}
 		}
-		r, err := glamour.NewTermRenderer(
-			glamour.WithStylePath(style),
-			glamour.WithWordWrap(max(width-4, 20)),
-			glamour.WithColorProfile(lipgloss.ColorProfile()),
-		)
-		if err != nil {
-			return lessonFailedMsg{Stage: stage, Err: fmt.Errorf("glamour style %q: %w", style, err)}
-		}
-		text, err := r.Render(string(md))
-		if err != nil {
-			return lessonFailedMsg{Stage: stage, Err: err}
-		}
-		return lessonRenderedMsg{Stage: stage, Width: width, Text: text}
+		return lessonRenderedMsg{File: file, Width: width, Page: renderPage(md, pageWidth(width))}
 	}
+}
+
+// openDocsCmd opens page of the web book in the learner's browser, served
+// by s; without a browser (or a site) it says so, and the tutor shows how
+// to read the page anyway.
+func openDocsCmd(s *site, page string) tea.Cmd {
+	return func() tea.Msg {
+		browser := browserCommand()
+		if s == nil || browser == "" {
+			return browserMissingMsg{Page: page}
+		}
+		url, err := s.URL(page)
+		if err != nil {
+			return browserMissingMsg{Page: page, Err: err}
+		}
+		if err := exec.Command(browser, url).Run(); err != nil {
+			return browserMissingMsg{Page: page, Err: fmt.Errorf("%s %s: %w", filepath.Base(browser), url, err)}
+		}
+		return browserOpenedMsg{URL: url}
+	}
+}
+
+// editCmd hands the terminal to the learner's editor on path (editor is
+// $EDITOR, which may carry flags), and takes it back when it exits.
+func editCmd(editor, root, path string) tea.Cmd {
+	args := strings.Fields(editor)
+	c := exec.Command(args[0], append(args[1:], filepath.Join(root, filepath.FromSlash(path)))...)
+	return tea.ExecProcess(c, func(err error) tea.Msg { return editorClosedMsg{Path: path, Err: err} })
 }
 
 // errExiting is why a build or a start asked for as the tutor quits does

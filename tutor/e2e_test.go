@@ -254,7 +254,7 @@ func TestCancellingABuildKillsItsProcessGroup(t *testing.T) {
 		wg.Wait()
 	}()
 	m := newModel(config{Env: env{Root: e.Root, Stages: []stage{s}}, Opts: options{Delay: time.Second, N: 10},
-		ServerAddr: "127.0.0.1:1", BinDir: binDir, GlamourStyle: "notty", Ctx: ctx, Procs: ps, Docs: testBook})
+		ServerAddr: "127.0.0.1:1", BinDir: binDir, Ctx: ctx, Procs: ps, Docs: testBook})
 
 	// started waits until the run's go build is running and returns its
 	// process group.

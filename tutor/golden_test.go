@@ -26,11 +26,10 @@ func golden(t *testing.T, prepare func(t *testing.T, tm *teatest.TestModel)) {
 	for _, size := range goldenSizes {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
 			m := newModel(config{
-				Env:          env{Root: "/nowhere", Stages: testStages},
-				Opts:         options{Delay: 300 * time.Millisecond, N: 10},
-				ServerAddr:   "127.0.0.1:8080",
-				GlamourStyle: "notty",
-				Docs:         testBook,
+				Env:        env{Root: "/nowhere", Stages: testStages},
+				Opts:       options{Delay: 300 * time.Millisecond, N: 10},
+				ServerAddr: "127.0.0.1:8080",
+				Docs:       testBook,
 			})
 			tm := teatest.NewTestModel(t, replayer{m}, teatest.WithInitialTermSize(size.w, size.h))
 			prepare(t, tm)
@@ -57,7 +56,7 @@ func TestGoldenHome(t *testing.T) {
 
 func TestGoldenLesson(t *testing.T) {
 	golden(t, func(t *testing.T, tm *teatest.TestModel) {
-		tm.Send(lessonChosenMsg{Stage: 0})
+		tm.Send(lessonChosenMsg{File: "stage1-callbacks.md"})
 		waitFor(t, tm, "one loop")
 	})
 }

@@ -26,9 +26,55 @@ func (m progressFailedMsg) Error() string { return "progress: " + m.Err.Error() 
 // progressSavedMsg says the progress file was written.
 type progressSavedMsg struct{}
 
-// lessonChosenMsg says the learner picked a stage's lesson on the home
-// screen.
-type lessonChosenMsg struct{ Stage int } // index into the stages
+// lessonChosenMsg says the learner asked for a chapter ("why-concurrency.md",
+// "stage1-callbacks.md"), at a heading when Anchor is set.
+type lessonChosenMsg struct {
+	File   string
+	Anchor string
+}
+
+// linkFollowedMsg says the learner pressed enter on a link of chapter From,
+// read down to line Top.
+type linkFollowedMsg struct {
+	From string
+	Top  int
+	Link pageLink
+}
+
+// chapterStepMsg says the learner asked for the chapter Step places after
+// (1) or before (-1) From in the reading order.
+type chapterStepMsg struct {
+	From string
+	Step int
+}
+
+// docsChosenMsg says the learner asked for the web book at Page (such as
+// "stage1-callbacks.html#the-idea"; "" is the index).
+type docsChosenMsg struct{ Page string }
+
+// browserOpenedMsg says the browser was asked to show URL.
+type browserOpenedMsg struct{ URL string }
+
+// browserMissingMsg says there is no browser to open Page in (or it could
+// not be started, Err); the tutor says how to read it anyway.
+type browserMissingMsg struct {
+	Page string
+	Err  error
+}
+
+// Error says why the page was not opened.
+func (m browserMissingMsg) Error() string {
+	if m.Err != nil {
+		return m.Err.Error()
+	}
+	return "no browser here"
+}
+
+// editorClosedMsg says the learner's editor, opened on Path, has exited.
+type editorClosedMsg struct {
+	Path string
+	Err  error
+}
 
 // runChosenMsg says the learner asked to run a stage.
 type runChosenMsg struct{ Stage int } // index into the stages
@@ -39,18 +85,18 @@ type compareChosenMsg struct{}
 // progressResetMsg says the learner confirmed resetting their progress.
 type progressResetMsg struct{}
 
-// lessonRenderedMsg carries a chapter rendered by Glamour for one width.
+// lessonRenderedMsg carries a chapter drawn for one width.
 type lessonRenderedMsg struct {
-	Stage string
+	File  string
 	Width int
-	Text  string
+	Page  page
 }
 
-// lessonFailedMsg says a chapter could not be shown (missing, or Glamour
-// failed); the lesson view says so instead.
+// lessonFailedMsg says a chapter could not be shown (it is missing); the
+// lesson view says so instead.
 type lessonFailedMsg struct {
-	Stage string
-	Err   error
+	File string
+	Err  error
 }
 
 // Error says why the chapter cannot be shown.

@@ -117,7 +117,7 @@ func (r runModel) handleKey(msg tea.KeyMsg, bodyHeight int) (runModel, tea.Cmd) 
 	case key.Matches(msg, keys.Compare):
 		return r, chooseCmd(compareChosenMsg{})
 	case key.Matches(msg, keys.Lesson):
-		return r, chooseCmd(lessonChosenMsg{Stage: r.index})
+		return r, chooseCmd(lessonChosenMsg{File: r.stage.Dir + ".md"})
 	}
 	r.scroll = max(r.scroll, 0)
 	return r, nil

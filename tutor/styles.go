@@ -16,7 +16,14 @@ var (
 	errorStyle    = lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#C5221F", Dark: "#FF6B6B"})
 	warnStyle     = lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#B06000", Dark: "#F2C94C"})
 	errorBox      = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(lipgloss.AdaptiveColor{Light: "#C5221F", Dark: "#FF6B6B"}).Padding(0, 1)
-	paneStyle     = lipgloss.NewStyle().Border(lipgloss.NormalBorder(), false, false, false, true).BorderForeground(muted).PaddingLeft(1)
+	// The lesson's text.
+	h1Style    = lipgloss.NewStyle().Bold(true).Foreground(accent)
+	h2Style    = lipgloss.NewStyle().Bold(true)
+	codeStyle  = lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#8A4B08", Dark: "#E5C07B"})
+	linkStyle  = lipgloss.NewStyle().Underline(true).Foreground(lipgloss.AdaptiveColor{Light: "#1A73E8", Dark: "#56A0D3"})
+	focusStyle = lipgloss.NewStyle().Reverse(true).Bold(true)
+
+	paneStyle = lipgloss.NewStyle().Border(lipgloss.NormalBorder(), false, false, false, true).BorderForeground(muted).PaddingLeft(1)
 
 	phaseStyles = map[phase]lipgloss.Style{
 		phaseConnecting: warnStyle,

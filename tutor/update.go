@@ -6,11 +6,14 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/loopfromscratch/loop/internal/book"
 )
 
 // Update handles one message.
@@ -32,12 +35,31 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case progressResetMsg:
 		return m.setProgress(progress{})
 	case lessonChosenMsg:
-		return m.openLesson(msg.Stage)
+		return m.openLesson(msg.File, msg.Anchor, nil)
 	case lessonRenderedMsg:
 		return m.lessonRendered(msg)
 	case lessonFailedMsg:
-		if msg.Stage == m.lesson.stage.Dir {
+		if msg.File == m.lesson.entry.File {
 			m.lesson = m.lesson.setFailure(msg)
+		}
+		return m, nil
+	case linkFollowedMsg:
+		return m.followLink(msg)
+	case chapterStepMsg:
+		return m.stepChapter(msg)
+	case docsChosenMsg:
+		m.status = "opening the web book…"
+		return m, openDocsCmd(m.cfg.Site, msg.Page)
+	case browserOpenedMsg:
+		m.status = "opened " + msg.URL + " in your browser (served by the tutor; go run ./tutor docs serves the same book)"
+		return m, nil
+	case browserMissingMsg:
+		m.status = fmt.Sprintf("%s: run go run ./tutor docs and open %s", msg.Error(), pageURL(msg.Page))
+		return m, nil
+	case editorClosedMsg:
+		m.status = "back from $EDITOR (" + msg.Path + ")"
+		if msg.Err != nil {
+			m.status = "$EDITOR on " + msg.Path + ": " + msg.Err.Error()
 		}
 		return m, nil
 	case runChosenMsg:
@@ -72,22 +94,23 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // bodyHeight is what is left for a screen under the header and above the
 // help line.
 func (m model) bodyHeight() int {
-	return max(m.height-2-m.helpHeight(), 1)
+	return max(m.height-1-len(m.statusLines())-m.helpHeight(), 1)
 }
 
 func (m model) resized(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 	m.width, m.height = msg.Width, msg.Height
 	m.help.Width = msg.Width
 	m.lesson = m.lesson.resize(m.width, m.bodyHeight())
-	if m.lesson.stage.Dir != "" && m.lesson.rendered != m.width {
-		return m, renderLessonCmd(m.cfg.Docs, m.lesson.stage.Dir, m.width, m.cfg.GlamourStyle)
+	if m.lesson.entry.File != "" && m.lesson.rendered != m.width {
+		return m, renderLessonCmd(m.cfg.Docs, m.lesson.entry.File, m.width)
 	}
-	return m, nil
+	return m.markRead()
 }
 
 // keyPressed handles the keys every screen shares, then hands the key to
 // the active screen.
 func (m model) keyPressed(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	m.status = ""
 	running := m.run.proc != nil && m.run.state == runRunning
 	switch {
 	case key.Matches(msg, global.Interrupt) && m.active == screenRun && (running || m.run.state == runBuilding):
@@ -102,6 +125,13 @@ func (m model) keyPressed(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.fullHelp = !m.fullHelp
 		m.lesson = m.lesson.resize(m.width, m.bodyHeight())
 		return m, nil
+	case key.Matches(msg, global.Docs):
+		return m, chooseCmd(docsChosenMsg{Page: m.docsPage()})
+	case key.Matches(msg, global.Back) && m.active == screenLesson && len(m.lesson.back) > 0:
+		back := m.lesson.back
+		p := back[len(back)-1]
+		m.lesson.back = back[:len(back)-1]
+		return m.openLesson(p.File, "", &p)
 	case key.Matches(msg, global.Back) && m.active != screenHome:
 		m.active = screenHome
 		return m, nil
@@ -112,6 +142,8 @@ func (m model) keyPressed(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.home, cmd = m.home.handleKey(msg)
 	case screenLesson:
 		m.lesson, cmd = m.lesson.handleKey(msg)
+		next, save := m.markRead()
+		return next, tea.Batch(cmd, save)
 	case screenRun:
 		m.run, cmd = m.run.handleKey(msg, m.bodyHeight())
 	}
@@ -133,26 +165,122 @@ func (m model) setProgress(p progress) (tea.Model, tea.Cmd) {
 	return m, saveProgressCmd(m.cfg.ProgressPath, p)
 }
 
-func (m model) openLesson(i int) (tea.Model, tea.Cmd) {
-	if i < 0 || i >= len(m.cfg.Env.Stages) {
-		return m, nil
+// docsPage is the web book's page for what the active screen shows.
+func (m model) docsPage() string {
+	switch m.active {
+	case screenHome:
+		return m.home.docsPage()
+	case screenLesson:
+		page := m.lesson.entry.webPage()
+		if here := m.lesson.here(); here != "" {
+			page += "#" + here
+		}
+		return page
+	case screenRun:
+		return m.run.stage.Dir + ".html"
 	}
-	s := m.cfg.Env.Stages[i]
+	return ""
+}
+
+// openLesson shows chapter file, at a heading (anchor) or back where the
+// reader was (at); the chapter is drawn unless it already is.
+func (m model) openLesson(file, anchor string, at *place) (tea.Model, tea.Cmd) {
+	e, i, ok := m.entryOf(file)
+	if !ok {
+		e = tocEntry{File: file, Title: strings.TrimSuffix(file, ".md"), Stage: -1}
+	}
+	next := ""
+	if ok && i+1 < len(m.toc) {
+		next = m.toc[i+1].Title
+	}
 	m.active = screenLesson
-	m.home.cursor = i
-	if m.lesson.stage.Dir != s.Dir {
-		m.lesson = newLesson(s, i, m.width, m.bodyHeight())
+	m.home = m.home.selectFile(file)
+	if m.lesson.entry.File != file {
+		back := m.lesson.back
+		m.lesson = newLesson(e, next, m.width, m.bodyHeight())
+		m.lesson.back = back
 	}
-	p := m.progress.with(s.Dir, func(sp *stageProgress) { sp.Read = true })
-	next, save := m.setProgress(p)
-	return next, tea.Batch(save, renderLessonCmd(m.cfg.Docs, s.Dir, m.width, m.cfg.GlamourStyle))
+	if at != nil {
+		m.lesson.top = at.Top
+		m.lesson = m.lesson.clamp()
+	}
+	if anchor != "" {
+		m.lesson = m.lesson.show(anchor)
+	}
+	if m.lesson.rendered == m.width && m.lesson.failure == "" {
+		return m.markRead()
+	}
+	return m, renderLessonCmd(m.cfg.Docs, file, m.width)
 }
 
 func (m model) lessonRendered(msg lessonRenderedMsg) (tea.Model, tea.Cmd) {
-	if msg.Stage == m.lesson.stage.Dir {
-		m.lesson = m.lesson.setText(msg.Width, msg.Text)
+	if msg.File != m.lesson.entry.File {
+		return m, nil
 	}
-	return m, nil
+	m.lesson = m.lesson.setPage(msg.Width, msg.Page)
+	return m.markRead()
+}
+
+// markRead marks the open chapter read once the reader has reached its end
+// (or most of it): not when it opens.
+func (m model) markRead() (model, tea.Cmd) {
+	name := m.lesson.entry.name()
+	if m.active != screenLesson || !m.lesson.reachedEnd() || m.progress[name].Read {
+		return m, nil
+	}
+	next, cmd := m.setProgress(m.progress.with(name, func(sp *stageProgress) { sp.Read = true }))
+	return next.(model), cmd
+}
+
+// followLink does what a lesson's link points at: another chapter (the way
+// back is esc), the code in $EDITOR, a picture in the browser.
+func (m model) followLink(msg linkFollowedMsg) (tea.Model, tea.Cmd) {
+	t := resolveLink(msg.From, msg.Link)
+	switch t.kind {
+	case linkChapter:
+		if t.file == book.IndexFile {
+			m.active = screenHome // the book's contents
+			return m, nil
+		}
+		if t.file == m.lesson.entry.File {
+			m.lesson.back = append(m.lesson.back, place{File: msg.From, Top: msg.Top})
+			m.lesson = m.lesson.show(t.anchor)
+			return m.markRead()
+		}
+		m.lesson.back = append(m.lesson.back, place{File: msg.From, Top: msg.Top})
+		return m.openLesson(t.file, t.anchor, nil)
+	case linkCode:
+		if m.cfg.Editor == "" {
+			m.status = t.path + " (in the repository; set $EDITOR to open it from here)"
+			return m, nil
+		}
+		m.status = "opening " + t.path + " in " + m.cfg.Editor
+		return m, editCmd(m.cfg.Editor, m.cfg.Env.Root, t.path)
+	case linkWaterfall:
+		m.status = t.path + " is a waterfall of a real run: the run screen draws one live"
+		if _, _, ok := m.entryOf(t.stage + ".md"); ok && m.lesson.entry.Stage >= 0 {
+			m.status += " (press r)"
+		}
+		return m, nil
+	case linkPicture:
+		return m, chooseCmd(docsChosenMsg{Page: t.path})
+	}
+	return m, chooseCmd(docsChosenMsg{Page: t.url})
+}
+
+// stepChapter opens the next or previous chapter in reading order.
+func (m model) stepChapter(msg chapterStepMsg) (tea.Model, tea.Cmd) {
+	_, i, ok := m.entryOf(msg.From)
+	if !ok || i+msg.Step < 0 || i+msg.Step >= len(m.toc) {
+		if msg.Step > 0 {
+			m.status = "that was the last chapter"
+		} else {
+			m.status = "that was the first chapter"
+		}
+		return m, nil
+	}
+	m.lesson.back = nil
+	return m.openLesson(m.toc[i+msg.Step].File, "", nil)
 }
 
 // startRun builds the stage; a run still going is stopped first.
@@ -170,7 +298,7 @@ func (m model) startRun(i int) (tea.Model, tea.Cmd) {
 	m.run = newRun(m.runs, s, i)
 	m.run.build = newBuildJob(m.cfg.Ctx)
 	m.active = screenRun
-	m.home.cursor = i
+	m.home = m.home.selectStage(i)
 	return m, tea.Batch(stop, m.run.spinner.Tick, buildStageCmd(m.run.id, m.run.build, previous, m.cfg.Env.Root, m.cfg.BinDir, s, m.cfg.Procs))
 }
 

@@ -23,16 +23,19 @@ var testStages = []stage{
 
 // testBook is a fixed chapter, so tests do not change when the docs do.
 var testBook = fstest.MapFS{
-	"stage1-callbacks.md": {Data: []byte("# Stage 1: callbacks\n\nTen requests, one loop, **select(2)**.\n\n```go\nfor {\n\tready := sel.Select()\n}\n```\n\n- one goroutine\n- no threads\n")},
+	"README.md":              {Data: []byte("# The book\n\n1. [Why](why.md) — why a loop at all\n2. [Stage 1: callbacks](stage1-callbacks.md) — non-blocking sockets\n3. [Stage 2: a state machine](stage2-statemachine.md) — a client type\n4. [Patterns](patterns.md) — gather, timeouts\n")},
+	"why.md":                 {Data: []byte("# Why\n\nWaiting is the work. Read [stage 1](stage1-callbacks.md#the-loop), the [code](../stage1-callbacks/loop.go) and [a picture](img/stage1-callbacks.svg).\n")},
+	"patterns.md":            {Data: []byte("# Patterns\n\nGather them.\n")},
+	"stage2-statemachine.md": {Data: []byte("# Stage 2\n\nA client.\n")},
+	"stage1-callbacks.md":    {Data: []byte("# Stage 1: callbacks\n\nTen requests, one loop, **select(2)**.\n\n```go\nfor {\n\tready := sel.Select()\n}\n```\n\n- one goroutine\n- no threads\n\n## The loop\n\nIt waits.\n")},
 }
 
 func testModel() model {
 	m := newModel(config{
-		Env:          env{Root: "/nowhere", Stages: testStages},
-		Opts:         options{Delay: 300e6, N: 10},
-		ServerAddr:   "127.0.0.1:8080",
-		GlamourStyle: "notty",
-		Docs:         testBook,
+		Env:        env{Root: "/nowhere", Stages: testStages},
+		Opts:       options{Delay: 300e6, N: 10},
+		ServerAddr: "127.0.0.1:8080",
+		Docs:       testBook,
 	})
 	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	return next.(model)
@@ -55,6 +58,8 @@ func keyMsg(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyEnter}
 	case "down":
 		return tea.KeyMsg{Type: tea.KeyDown}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
@@ -78,21 +83,46 @@ func TestUpdateHome(t *testing.T) {
 	t.Run("a window size reflows every screen", func(t *testing.T) {
 		m, _ := update(t, testModel(), tea.WindowSizeMsg{Width: 120, Height: 40})
 		assert.Equal(t, 120, m.width)
-		assert.Equal(t, 120, m.lesson.vp.Width)
+		assert.Equal(t, 120, m.lesson.width)
 	})
-	t.Run("down moves the cursor and stops at the last stage", func(t *testing.T) {
-		m, _ := update(t, testModel(), keyMsg("down"))
+	t.Run("home is the contents in the book's reading order, a stage with its lesson and run", func(t *testing.T) {
+		m := testModel()
+		var files []string
+		for _, e := range m.toc {
+			files = append(files, e.File)
+		}
+		assert.Equal(t, []string{"why.md", "stage1-callbacks.md", "stage2-statemachine.md", "patterns.md"}, files)
+		assert.Equal(t, []homeRow{{rowChapter, 0}, {rowLesson, 1}, {rowRun, 1}, {rowLesson, 2}, {rowRun, 2}, {rowChapter, 3}}, m.home.rows)
+		v := m.View()
+		assert.Less(t, strings.Index(v, "Why"), strings.Index(v, "Stage 1: callbacks"))
+		assert.Less(t, strings.Index(v, "Stage 2: a state machine"), strings.Index(v, "Patterns"))
+		assert.Contains(t, v, "why a loop at all", "the selected chapter's summary")
+	})
+	t.Run("down moves the cursor and stops at the last row", func(t *testing.T) {
+		m := testModel()
+		for range 10 {
+			m, _ = update(t, m, keyMsg("down"))
+		}
 		m, _ = update(t, m, keyMsg("j"))
-		assert.Equal(t, 1, m.home.cursor)
+		assert.Equal(t, 5, m.home.cursor)
 	})
-	t.Run("enter chooses the lesson of the stage under the cursor", func(t *testing.T) {
+	t.Run("enter opens the chapter under the cursor", func(t *testing.T) {
 		_, cmd := update(t, testModel(), keyMsg("enter"))
-		assert.Equal(t, lessonChosenMsg{Stage: 0}, msgOf(t, cmd))
+		assert.Equal(t, lessonChosenMsg{File: "why.md"}, msgOf(t, cmd))
 	})
-	t.Run("r chooses to run the stage", func(t *testing.T) {
+	t.Run("enter on a stage's run row runs it; r runs from its lesson row", func(t *testing.T) {
 		m, _ := update(t, testModel(), keyMsg("down"))
-		_, cmd := update(t, m, keyMsg("r"))
-		assert.Equal(t, runChosenMsg{Stage: 1}, msgOf(t, cmd))
+		_, cmd := update(t, m, keyMsg("enter"))
+		assert.Equal(t, lessonChosenMsg{File: "stage1-callbacks.md"}, msgOf(t, cmd))
+		_, cmd = update(t, m, keyMsg("r"))
+		assert.Equal(t, runChosenMsg{Stage: 0}, msgOf(t, cmd))
+		m, _ = update(t, m, keyMsg("down"))
+		_, cmd = update(t, m, keyMsg("enter"))
+		assert.Equal(t, runChosenMsg{Stage: 0}, msgOf(t, cmd))
+	})
+	t.Run("r on a chapter that is not a stage does nothing", func(t *testing.T) {
+		_, cmd := update(t, testModel(), keyMsg("r"))
+		assert.Nil(t, cmd)
 	})
 	t.Run("q quits", func(t *testing.T) {
 		_, cmd := update(t, testModel(), keyMsg("q"))
@@ -125,35 +155,120 @@ func TestUpdateHome(t *testing.T) {
 		m, _ := update(t, testModel(), progressFailedMsg{Err: errors.New("bad json")})
 		assert.Contains(t, m.View(), "progress: bad json")
 	})
+	t.Run("the home screen fits 80x24 with every row reachable", func(t *testing.T) {
+		m := testModel()
+		for range len(m.home.rows) {
+			v := m.View()
+			assert.LessOrEqual(t, strings.Count(v, "\n")+1, 24)
+			assert.Contains(t, v, "›", "the cursor is in view")
+			m, _ = update(t, m, keyMsg("down"))
+		}
+	})
+}
+
+// openChapter opens file in the lesson screen and draws it.
+func openChapter(t *testing.T, m model, file string) model {
+	t.Helper()
+	m, cmd := update(t, m, lessonChosenMsg{File: file})
+	require.Equal(t, screenLesson, m.active)
+	m, _ = update(t, m, msgOf(t, cmd))
+	return m
 }
 
 func TestUpdateLesson(t *testing.T) {
-	t.Run("choosing a lesson opens it, marks it read and renders it", func(t *testing.T) {
-		m, cmd := update(t, testModel(), lessonChosenMsg{Stage: 0})
-		assert.Equal(t, screenLesson, m.active)
-		assert.True(t, m.progress["stage1-callbacks"].Read)
-		require.NotNil(t, cmd)
-		rendered := renderLessonCmd(testBook, "stage1-callbacks", 80, "notty")()
-		m, _ = update(t, m, rendered)
+	long := "# Long\n\n" + strings.Repeat("A line of the chapter.\n\n", 60) + "The end.\n"
+	book := fstest.MapFS{"README.md": testBook["README.md"], "stage1-callbacks.md": {Data: []byte(long)}}
+	longModel := func() model {
+		m := newModel(config{Env: env{Root: "/nowhere", Stages: testStages}, Opts: options{Delay: 300e6, N: 10}, Docs: book})
+		next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		return next.(model)
+	}
+	t.Run("choosing a chapter opens and draws it", func(t *testing.T) {
+		m := openChapter(t, testModel(), "stage1-callbacks.md")
 		assert.Contains(t, m.View(), "Ten requests, one loop")
 	})
+	t.Run("a chapter is read when its end is reached, not when it opens", func(t *testing.T) {
+		m := openChapter(t, longModel(), "stage1-callbacks.md")
+		assert.False(t, m.progress["stage1-callbacks"].Read, "not on opening")
+		m, _ = update(t, m, keyMsg("f"))
+		assert.False(t, m.progress["stage1-callbacks"].Read, "not after one page")
+		m, cmd := update(t, m, keyMsg("G"))
+		assert.True(t, m.progress["stage1-callbacks"].Read, "at the end")
+		assert.NotNil(t, cmd, "saved")
+		m, _ = update(t, m, keyMsg("esc"))
+		assert.Contains(t, m.View(), "● read")
+	})
+	t.Run("a short chapter that fits the window is read at once", func(t *testing.T) {
+		m := openChapter(t, testModel(), "patterns.md")
+		assert.True(t, m.progress["patterns"].Read)
+	})
 	t.Run("a missing chapter is said, not a crash", func(t *testing.T) {
-		m, _ := update(t, testModel(), lessonChosenMsg{Stage: 1})
-		m, _ = update(t, m, renderLessonCmd(testBook, "stage2-statemachine", 80, "notty")())
-		assert.Contains(t, m.View(), "there is no chapter for stage2-statemachine")
+		m := openChapter(t, testModel(), "nowhere.md")
+		assert.Contains(t, m.View(), "there is no chapter nowhere yet")
 	})
 	t.Run("a resize re-renders for the new width", func(t *testing.T) {
-		m, _ := update(t, testModel(), lessonChosenMsg{Stage: 0})
-		m, _ = update(t, m, renderLessonCmd(testBook, "stage1-callbacks", 80, "notty")())
+		m := openChapter(t, testModel(), "stage1-callbacks.md")
 		_, cmd := update(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 		got, ok := msgOf(t, cmd).(lessonRenderedMsg)
 		require.True(t, ok)
 		assert.Equal(t, 100, got.Width)
 	})
 	t.Run("esc goes back home", func(t *testing.T) {
-		m, _ := update(t, testModel(), lessonChosenMsg{Stage: 0})
+		m := openChapter(t, testModel(), "stage1-callbacks.md")
 		m, _ = update(t, m, keyMsg("esc"))
 		assert.Equal(t, screenHome, m.active)
+	})
+	t.Run("n and p step through the chapters in reading order", func(t *testing.T) {
+		m := openChapter(t, testModel(), "why.md")
+		m, cmd := update(t, m, keyMsg("n"))
+		m, cmd = update(t, m, msgOf(t, cmd))
+		m, _ = update(t, m, msgOf(t, cmd))
+		assert.Equal(t, "stage1-callbacks.md", m.lesson.entry.File)
+		assert.Contains(t, m.View(), "Ten requests")
+		m, cmd = update(t, m, keyMsg("p"))
+		m, _ = update(t, m, msgOf(t, cmd))
+		assert.Equal(t, "why.md", m.lesson.entry.File)
+	})
+	t.Run("tab selects a link, enter follows it to the heading, esc comes back", func(t *testing.T) {
+		m := openChapter(t, testModel(), "why.md")
+		m, _ = update(t, m, tea.KeyMsg{Type: tea.KeyTab})
+		assert.Equal(t, 0, m.lesson.focus)
+		assert.Contains(t, m.View(), "enter: open stage1-callbacks at #the-loop")
+		m, cmd := update(t, m, keyMsg("enter"))
+		m, cmd = update(t, m, msgOf(t, cmd))
+		m, _ = update(t, m, msgOf(t, cmd))
+		assert.Equal(t, "stage1-callbacks.md", m.lesson.entry.File)
+		assert.Equal(t, min(m.lesson.page.anchors["the-loop"], m.lesson.maxTop()), m.lesson.top, "at the heading (or as near as the end allows)")
+		assert.Positive(t, m.lesson.page.anchors["the-loop"])
+		m, cmd = update(t, m, keyMsg("esc"))
+		if cmd != nil {
+			m, _ = update(t, m, msgOf(t, cmd))
+		}
+		assert.Equal(t, screenLesson, m.active)
+		assert.Equal(t, "why.md", m.lesson.entry.File)
+	})
+	t.Run("a link into the code names the file without $EDITOR and opens it with one", func(t *testing.T) {
+		m := openChapter(t, testModel(), "why.md")
+		m, _ = update(t, m, tea.KeyMsg{Type: tea.KeyTab})
+		m, _ = update(t, m, tea.KeyMsg{Type: tea.KeyTab})
+		m, cmd := update(t, m, keyMsg("enter"))
+		m, _ = update(t, m, msgOf(t, cmd))
+		assert.Contains(t, m.View(), "stage1-callbacks/loop.go (in the repository; set $EDITOR")
+		m.cfg.Editor = "true"
+		_, cmd = update(t, m, msgOf(t, chooseCmd(linkFollowedMsg{From: "why.md", Link: m.lesson.page.links[1]})))
+		assert.NotNil(t, cmd, "the editor runs as a command")
+	})
+	t.Run("a stage's waterfall picture is drawn live on the run screen", func(t *testing.T) {
+		m := openChapter(t, testModel(), "why.md")
+		m, _ = update(t, m, linkFollowedMsg{From: "why.md", Link: m.lesson.page.links[2]})
+		assert.Contains(t, strings.Join(strings.Fields(m.View()), " "), "img/stage1-callbacks.svg is a waterfall of a real run: the run screen draws one live")
+	})
+	t.Run("o without a browser says how to read the page", func(t *testing.T) {
+		m := openChapter(t, testModel(), "why.md")
+		m, cmd := update(t, m, keyMsg("o"))
+		m, cmd = update(t, m, msgOf(t, cmd))
+		m, _ = update(t, m, msgOf(t, cmd))
+		assert.Contains(t, strings.Join(strings.Fields(m.View()), " "), "run go run ./tutor docs and open http://127.0.0.1:6060/why.html")
 	})
 }
 

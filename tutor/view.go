@@ -21,7 +21,38 @@ func (m model) View() string {
 	if n := strings.Count(body, "\n") + 1; n < m.bodyHeight() {
 		body += strings.Repeat("\n", m.bodyHeight()-n)
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, truncate(head, m.width), body, "", m.helpView())
+	return lipgloss.JoinVertical(lipgloss.Left, truncate(head, m.width), body, m.statusView(), m.helpView())
+}
+
+// statusView is the status line, wrapped to at most two lines.
+func (m model) statusView() string {
+	return strings.Join(m.statusLines(), "\n")
+}
+
+func (m model) statusLines() []string {
+	text, style := m.statusLine()
+	if text == "" {
+		return []string{""}
+	}
+	lines := wrap(text, m.width-1, "  ")
+	lines = lines[:min(len(lines), 2)]
+	for i, l := range lines {
+		lines[i] = style.Render(truncate(l, m.width))
+	}
+	return lines
+}
+
+// statusLine answers the last thing the learner asked (a link followed,
+// the browser), or describes the selected link; the line is blank
+// otherwise.
+func (m model) statusLine() (string, lipgloss.Style) {
+	if m.status != "" {
+		return m.status, warnStyle
+	}
+	if m.active == screenLesson {
+		return m.lesson.status(), dimStyle
+	}
+	return "", dimStyle
 }
 
 func (m model) helpView() string {

@@ -137,12 +137,28 @@ func axisLines(tl *timeline, width int, nowUS int64, g glyphs) [2]string {
 }
 
 // wrap breaks text into lines of at most width runes at spaces, indenting
-// continuation lines by indent.
+// continuation lines by indent. The last line is never one word alone when
+// a slightly narrower wrap avoids it.
 func wrap(text string, width int, indent string) []string {
 	width = max(width, 20)
 	if len([]rune(text)) <= width {
 		return []string{text}
 	}
+	lines := wrapGreedy(text, width, indent)
+	for w := width - 1; w >= width*3/4 && len(lines) > 1 && lonely(lines[len(lines)-1], indent); w-- {
+		if try := wrapGreedy(text, w, indent); len(try) == len(lines) && !lonely(try[len(try)-1], indent) {
+			return try
+		}
+	}
+	return lines
+}
+
+// lonely says a wrapped line holds a single word.
+func lonely(line, indent string) bool {
+	return !strings.Contains(strings.TrimPrefix(line, indent), " ")
+}
+
+func wrapGreedy(text string, width int, indent string) []string {
 	var lines []string
 	line := ""
 	for _, word := range strings.Fields(text) {
