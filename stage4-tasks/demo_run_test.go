@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -18,12 +18,30 @@ import (
 // demoDelay is the slow server's delay in the demo tests.
 const demoDelay = 200 * time.Millisecond
 
+// programDeadline bounds one run of the program in a test. Each request
+// has its own deadline too (-timeout, 30s by default), which names it.
+const programDeadline = 60 * time.Second
+
 // runProgram runs the stage program in-process, as main does, with args.
-func runProgram(args ...string) (code int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
+// A run still going after programDeadline fails the test with what it
+// printed so far and every goroutine's stack: the loop's shows where it
+// waits. (The run is left behind: nothing can stop a goroutine from
+// outside.)
+func runProgram(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut stagetest.SyncBuffer
 	opts := stageOptions{demoOptions: demoOptions{out: &out}}
-	code = stagecli.Main(stage, args, &out, &errOut, opts.runStage, opts.flags)
-	return code, out.String(), errOut.String()
+	done := make(chan int, 1)
+	go func() { done <- stagecli.Main(stage, args, &out, &errOut, opts.runStage, opts.flags) }()
+	select {
+	case code = <-done:
+		return code, out.String(), errOut.String()
+	case <-time.After(programDeadline):
+		stacks := make([]byte, 1<<20)
+		stacks = stacks[:runtime.Stack(stacks, true)]
+		t.Fatalf("%v still ran after %v\nstdout:\n%s\nstderr:\n%s\ngoroutines:\n%s", args, programDeadline, out.String(), errOut.String(), stacks)
+		return 0, "", ""
+	}
 }
 
 func TestEachDemoShowsWhatItsNameSays(t *testing.T) {
@@ -62,7 +80,7 @@ func TestEachDemoShowsWhatItsNameSays(t *testing.T) {
 			srv := stagetest.StartServer(t, tc.server)
 			before := stagetest.OpenFDs(t)
 			args := append([]string{"-demo", tc.demo, "-addr", srv.Addr(), "-n", "6"}, tc.args...)
-			code, stdout, stderr := runProgram(args...)
+			code, stdout, stderr := runProgram(t, args...)
 
 			assert.Equal(t, tc.wantCode, code, "exit code; stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			for _, w := range tc.want {
@@ -92,7 +110,7 @@ func TestSequentialTakesNTimesTheDelayAndGatherAboutOne(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := stagetest.StartServer(t, slowserver.Config{Delay: demoDelay})
 			began := time.Now()
-			code, _, stderr := runProgram("-demo", tc.demo, "-addr", srv.Addr(), "-n", "4")
+			code, _, stderr := runProgram(t, "-demo", tc.demo, "-addr", srv.Addr(), "-n", "4")
 			took := time.Since(began)
 			require.Equal(t, stagecli.ExitOK, code, "%s: %s", tc.demo, stderr)
 			// Four requests take four delays or one according to how many
@@ -104,13 +122,13 @@ func TestSequentialTakesNTimesTheDelayAndGatherAboutOne(t *testing.T) {
 }
 
 func TestAnUnknownDemoIsBadUsageAndListsTheNames(t *testing.T) {
-	code, _, stderr := runProgram("-demo", "nope")
+	code, _, stderr := runProgram(t, "-demo", "nope")
 	assert.Equal(t, stagecli.ExitUsage, code)
 	assert.Contains(t, stderr, `unknown demo "nope"; the demos are `+strings.Join(demoNames(), ", "))
 }
 
 func TestHelpListsEveryDemo(t *testing.T) {
-	code, _, stderr := runProgram("-help")
+	code, _, stderr := runProgram(t, "-help")
 	assert.Equal(t, stagecli.ExitOK, code)
 	for _, d := range demos {
 		assert.Contains(t, stderr, fmt.Sprintf("%-13s %s", d.name, d.what), "-help lists %s", d.name)
@@ -135,7 +153,7 @@ func TestARunThatCannotFitInTheFileLimitIsRefusedUpFront(t *testing.T) {
 			if !tc.embedded {
 				args = append(args, "-addr", stagetest.ClosedAddr(t))
 			}
-			code, _, stderr := runProgram(args...)
+			code, _, stderr := runProgram(t, args...)
 			assert.Equal(t, stagecli.ExitFailed, code, "exit code")
 			assert.Contains(t, stderr, fmt.Sprintf("-n %d: this process may open %d files", n, limit))
 			assert.Contains(t, stderr, "Raise the hard limit (ulimit -Hn) or lower -n")
@@ -149,7 +167,7 @@ func TestARunThatCannotFitInTheFileLimitIsRefusedUpFront(t *testing.T) {
 
 func TestRSSIsReportedOnRequest(t *testing.T) {
 	srv := stagetest.StartServer(t, slowserver.Config{})
-	code, _, stderr := runProgram("-addr", srv.Addr(), "-n", "2", "-rss")
+	code, _, stderr := runProgram(t, "-addr", srv.Addr(), "-n", "2", "-rss")
 	assert.Equal(t, stagecli.ExitOK, code)
 	assert.Regexp(t, `peak RSS: \d+\.\d MiB \(getrusage ru_maxrss\) for 2 requests`, stderr)
 }
@@ -167,7 +185,7 @@ func TestADemoFlagOutOfRangeIsOneLineAndExitTwo(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, stdout, stderr := runProgram(append([]string{"-demo", "semaphore"}, tc.args...)...)
+			code, stdout, stderr := runProgram(t, append([]string{"-demo", "semaphore"}, tc.args...)...)
 			assert.Equal(t, stagecli.ExitUsage, code, "exit code")
 			assert.Empty(t, stdout, "nothing runs")
 			assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)

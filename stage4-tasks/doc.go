@@ -45,8 +45,10 @@
 //   - aio_executor.go: RunInExecutor, and the wake-up pipe behind
 //     CallSoonThreadsafe that brings its results back to the loop.
 //   - aio_echo.go: Serve, a server on the loop, and echo.
+//   - aio_run.go: RunUntilComplete, and Close's shutdown: asyncio.run's.
 //   - aio_debug.go: debug mode (a step that blocks the loop is named),
 //     failed tasks whose error nobody read, and the trace's bookkeeping.
+//   - aio_heap.go: the timer heap (asyncio's is Python's heapq).
 //
 // The demos run each of these, and each classic mistake, with -demo NAME
 // (-help lists them): demo_run.go (the list and what every demo shares),

@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +24,13 @@ type testLoop struct {
 	stderr bytes.Buffer
 }
 
-// newTestLoop makes a traced loop and closes it when the test ends.
+// loopDeadline bounds a test's loop, from newTestLoop to its Close: a test
+// whose loop still runs then fails, naming what the loop waits for,
+// instead of hanging until go test's own -timeout.
+const loopDeadline = 30 * time.Second
+
+// newTestLoop makes a traced loop and closes it when the test ends. If the
+// loop still runs after loopDeadline, the test fails with pendingReport.
 func newTestLoop(t *testing.T) *testLoop {
 	t.Helper()
 	tl := &testLoop{}
@@ -29,9 +39,59 @@ func newTestLoop(t *testing.T) *testLoop {
 	require.NoError(t, err, "NewEventLoop")
 	loop.Stderr = &tl.stderr
 	tl.EventLoop = loop
-	t.Cleanup(func() { _ = loop.Close() })
+	// The deadline's callback runs on the loop, which runs on the test
+	// goroutine: Fatalf may stop the test from there. CallSoonThreadsafe
+	// also wakes a loop asleep in the selector with nothing else to do.
+	deadline := time.AfterFunc(loopDeadline, func() {
+		loop.CallSoonThreadsafe(func() {
+			t.Fatalf("the loop still ran after %v; it waited for %s", loopDeadline, tl.pendingReport())
+		})
+	})
+	t.Cleanup(func() {
+		_ = loop.Close()
+		deadline.Stop()
+	})
 	return tl
 }
+
+// pendingReport names what keeps the loop running: every live task and
+// what it awaits, the timers, the watched fds, work off the loop.
+func (tl *testLoop) pendingReport() string {
+	var parts []string
+	for _, id := range slices.Sorted(maps.Keys(tl.live)) {
+		task := tl.live[id]
+		desc := task.String()
+		if w, ok := task.(interface{ awaiting() awaited }); ok && w.awaiting() != nil {
+			desc += " awaiting " + w.awaiting().String()
+		}
+		parts = append(parts, desc)
+	}
+	if len(tl.ready) > 0 {
+		parts = append(parts, fmt.Sprintf("%d callback(s) ready", len(tl.ready)))
+	}
+	if len(tl.timers) > 0 {
+		parts = append(parts, fmt.Sprintf("%d timer(s), the next (%v) due in %v",
+			len(tl.timers), tl.timers[0], tl.timers[0].due-tl.now()))
+	}
+	for _, fd := range slices.Sorted(maps.Keys(tl.watches)) {
+		for _, dir := range []Interest{Read, Write} {
+			if w := tl.watches[fd][dir]; w != nil {
+				parts = append(parts, fmt.Sprintf("fd %d %v (%s)", fd, dir, w.name))
+			}
+		}
+	}
+	if tl.wake.inFlight > 0 {
+		parts = append(parts, fmt.Sprintf("%d RunInExecutor call(s)", tl.wake.inFlight))
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// awaiting is what the task is suspended on, for pendingReport; nil unless
+// TaskSuspended.
+func (t *Task[T]) awaiting() awaited { return t.core.waiting }
 
 // trace returns the events so far.
 func (tl *testLoop) traceEvents(t *testing.T) []trace.Event {

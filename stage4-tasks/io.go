@@ -1,14 +1,11 @@
 // Waiting for fds. The loop keeps, per fd, at most one waiter for reading
 // and one for writing, and tells the selector the union. A waiter is
 // one-shot: when its fd is ready the loop unwatches it and calls it once.
-// Readable and Writable wrap that in a future, which is what coroutines
-// await.
+// Readable and Writable wrap that in a future, for coroutines to await.
 
 package main
 
-import (
-	"fmt"
-)
+import "fmt"
 
 // watcher is one callback waiting for an fd.
 type watcher struct {
@@ -17,27 +14,16 @@ type watcher struct {
 	fn   func()
 }
 
-// fdWatch is what waits on one fd.
-type fdWatch struct {
-	reader, writer *watcher
-}
+// fdWatch is what waits on one fd, by direction: fw[Read], fw[Write].
+type fdWatch [Write + 1]*watcher
 
-// slot returns where the watcher for dir (Read or Write) lives.
-func (w *fdWatch) slot(dir Interest) **watcher {
-	if dir == Read {
-		return &w.reader
-	}
-	return &w.writer
-}
-
-// interest is what the fd must be watched for.
-func (w *fdWatch) interest() Interest {
+// interest is what the fd must be watched for: each direction awaited.
+func (fw *fdWatch) interest() Interest {
 	var in Interest
-	if w.reader != nil {
-		in |= Read
-	}
-	if w.writer != nil {
-		in |= Write
+	for _, dir := range []Interest{Read, Write} {
+		if fw[dir] != nil {
+			in |= dir
+		}
 	}
 	return in
 }
@@ -70,8 +56,7 @@ func (l *EventLoop) whenReady(fd int, dir Interest, name string) *Future[struct{
 	return f
 }
 
-// watch makes fn wait for fd to be ready for dir (Read or Write). An fd
-// has at most one waiter per direction.
+// watch makes fn wait for fd to be ready for dir: one waiter per direction.
 func (l *EventLoop) watch(fd int, dir Interest, name string, fn func()) (*watcher, error) {
 	fw := l.watches[fd]
 	switch {
@@ -81,7 +66,7 @@ func (l *EventLoop) watch(fd int, dir Interest, name string, fn func()) (*watche
 		}
 		fw = &fdWatch{}
 		l.watches[fd] = fw
-	case *fw.slot(dir) != nil:
+	case fw[dir] != nil:
 		return nil, fmt.Errorf("fd %d is already awaited for %v", fd, dir)
 	default:
 		if err := l.sel.Modify(fd, fw.interest()|dir); err != nil {
@@ -89,7 +74,7 @@ func (l *EventLoop) watch(fd int, dir Interest, name string, fn func()) (*watche
 		}
 	}
 	w := &watcher{name: name, req: l.request(), fn: fn}
-	*fw.slot(dir) = w
+	fw[dir] = w
 	l.trace.Register(fd, dir, name, w.req)
 	return w, nil
 }
@@ -98,10 +83,10 @@ func (l *EventLoop) watch(fd int, dir Interest, name string, fn func()) (*watche
 // there. A waiter that is gone already is left alone.
 func (l *EventLoop) unwatch(fd int, dir Interest, w *watcher) {
 	fw := l.watches[fd]
-	if fw == nil || *fw.slot(dir) == nil || (w != nil && *fw.slot(dir) != w) {
+	if fw == nil || fw[dir] == nil || (w != nil && fw[dir] != w) {
 		return
 	}
-	*fw.slot(dir) = nil
+	fw[dir] = nil
 	// A failure here means fd was closed while watched; the kernel has
 	// dropped it already, which is all we wanted.
 	if left := fw.interest(); left != 0 {
@@ -133,7 +118,7 @@ func (l *EventLoop) dispatch(r ReadyFD) {
 		return
 	}
 	for _, dir := range []Interest{Read, Write} {
-		if w := *fw.slot(dir); w != nil && r.Ready&dir != 0 {
+		if w := fw[dir]; w != nil && r.Ready&dir != 0 {
 			l.CallSoon(func() { l.runWatcher(r.FD, dir, w) })
 		}
 	}
@@ -142,7 +127,7 @@ func (l *EventLoop) dispatch(r ReadyFD) {
 // runWatcher runs w once, if it still waits on fd.
 func (l *EventLoop) runWatcher(fd int, dir Interest, w *watcher) {
 	fw := l.watches[fd]
-	if fw == nil || *fw.slot(dir) != w {
+	if fw == nil || fw[dir] != w {
 		return
 	}
 	l.unwatch(fd, dir, w)

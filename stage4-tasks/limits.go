@@ -1,9 +1,7 @@
 // How many sockets fit. epoll has no limit of its own, but the process
-// does: RLIMIT_NOFILE caps the fds it may hold open, and each request
-// holds one socket (two when the slow server runs in this same process:
-// its end of the connection counts too). The soft limit can be raised up
-// to the hard one without privileges; Go's runtime does that at start-up
-// already, and this file does it again in plain sight. A run that cannot
+// does: RLIMIT_NOFILE caps the fds it may hold open. The soft limit can be
+// raised to the hard one without privileges (Go's runtime does that at
+// start-up; this file does it again in plain sight), and a run that cannot
 // fit is refused up front with the numbers, rather than failing halfway
 // with EMFILE on request 19,994.
 
@@ -30,8 +28,7 @@ func raiseFileLimit() (uint64, error) {
 		return 0, fmt.Errorf("getrlimit RLIMIT_NOFILE: %w", err)
 	}
 	if lim.Cur < lim.Max {
-		raised := lim
-		raised.Cur = lim.Max
+		raised := unix.Rlimit{Cur: lim.Max, Max: lim.Max}
 		if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &raised); err == nil {
 			lim = raised
 		}

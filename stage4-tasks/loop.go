@@ -28,15 +28,14 @@ type EventLoop struct {
 	ready   []func()                          // the ready queue: callbacks for the next turn, in order
 	timers  timerHeap                         // callbacks due at a time; see timer.go
 	watches map[int]*fdWatch                  // fd → what waits on it; see io.go
-	live    map[int]liveTask                  // tasks not done yet, by task id
+	live    map[int]liveTask                  // tasks not done yet, by task id: Run waits for them
 	ids     struct{ future, task, timer int } // the last id given out, of each kind
 	epoch   time.Time                         // the loop's clock starts here; see now
 	closed  bool
 
 	// Kept only for speed, each explained where it is used.
-	spare      []func()                 // the ready queue's second buffer; see runReady
-	readyFDs   []ReadyFD                // Select's answers, reused by every poll
-	sleepNames map[time.Duration]string // see sleepName
+	spare    []func()  // the ready queue's second buffer; see runReady
+	readyFDs []ReadyFD // Select's answers, reused by every poll
 
 	wake *wakeup // the pipe of CallSoonThreadsafe, and work off the loop; see aio_executor.go
 
@@ -65,11 +64,10 @@ func NewEventLoop(tr *trace.Tracer) (*EventLoop, error) {
 	}, nil
 }
 
-// now is the loop's clock: the time since the loop was made, read from
-// the monotonic clock. Timers are due at a point on it, a plain integer:
-// comparing two is one instruction, where two time.Time values take a
-// call that also weighs wall-clock readings. Measured: one of the five
-// changes that took 100,000 one-sleep tasks from 0.55 s to 0.24 s
+// now is the loop's clock: the monotonic time since the loop was made. A
+// timer's due time is a plain integer on it, compared in one instruction
+// (two time.Time values take a call): one of the five measured changes
+// that took 100,000 one-sleep tasks from 0.55 s to 0.24 s
 // (docs/performance.md).
 func (l *EventLoop) now() time.Duration { return time.Since(l.epoch) }
 
@@ -77,30 +75,20 @@ func (l *EventLoop) now() time.Duration { return time.Since(l.epoch) }
 // callback already queued. O(1).
 func (l *EventLoop) CallSoon(fn func()) { l.ready = append(l.ready, fn) }
 
-// Run runs the loop until nothing is left to do: every task done, no
-// callback queued, no timer pending, no fd watched. It returns an error
-// when the selector fails, or when tasks wait for futures that nothing can
-// resolve any more (a deadlock).
+// Run runs the loop until nothing is pending: no callback queued, no
+// timer set, no fd watched. Every task should be done by then; one that
+// still waits never will be, and Run reports a deadlock, as Go's runtime
+// says "all goroutines are asleep - deadlock!". Run also fails when the
+// selector does.
 func (l *EventLoop) Run() error {
-	for l.alive() {
-		if l.deadlocked() {
-			return l.deadlockError()
-		}
+	for l.pending() {
 		if err := l.runOnce(); err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-// RunUntilComplete runs the loop until f (a future or a task) is done. It
-// returns an error only when the selector fails; f's own outcome is f's
-// Result.
-func (l *EventLoop) RunUntilComplete(f awaited) error {
-	for !f.Done() {
-		if err := l.runOnce(); err != nil {
-			return err
-		}
+	if len(l.live) > 0 {
+		ids := slices.Sorted(maps.Keys(l.live))
+		return fmt.Errorf("deadlock: %d task(s) wait for futures nothing will resolve, first %v", len(ids), l.live[ids[0]])
 	}
 	return nil
 }
@@ -139,9 +127,7 @@ func (l *EventLoop) pollTimeout() time.Duration {
 //
 // For speed, the queue has two buffers that swap roles each turn: the
 // callbacks queued meanwhile go into the one emptied last turn, so a loop
-// at its working size appends without allocating. (Without spare, each
-// turn would grow a fresh slice from nil: a few allocations and copies
-// per turn, for nothing.)
+// at its working size appends without allocating.
 func (l *EventLoop) runReady() {
 	batch := l.ready
 	l.ready = l.spare[:0]
@@ -154,9 +140,8 @@ func (l *EventLoop) runReady() {
 
 //docs:end runOnce
 
-// poll asks the selector which fds are ready, sleeping at most timeout, and
-// queues what waits on them. Select appends its answers to readyFDs, kept
-// from one poll to the next so that polling does not allocate.
+// poll asks the selector which fds are ready, sleeping at most timeout,
+// and queues what waits on them; reusing readyFDs, it does not allocate.
 func (l *EventLoop) poll(timeout time.Duration) error {
 	l.trace.Wait(len(l.watches), timeout)
 	began := l.trace.Now()
@@ -172,14 +157,6 @@ func (l *EventLoop) poll(timeout time.Duration) error {
 	return nil
 }
 
-// alive reports whether Run has anything left to do.
-func (l *EventLoop) alive() bool { return len(l.live) > 0 || l.pending() }
-
-// deadlocked reports whether tasks wait but nothing could ever wake them.
-// Go's runtime says "all goroutines are asleep - deadlock!" in the same
-// situation.
-func (l *EventLoop) deadlocked() bool { return len(l.live) > 0 && !l.pending() }
-
 // pending reports whether a callback could still come: one is ready, a
 // timer is set, an fd is watched, or work off the loop will send one back
 // (RunInExecutor, aio_executor.go).
@@ -187,47 +164,17 @@ func (l *EventLoop) pending() bool {
 	return len(l.ready) > 0 || len(l.timers) > 0 || len(l.watches) > 0 || l.wake.inFlight > 0
 }
 
-func (l *EventLoop) deadlockError() error {
-	ids := slices.Sorted(maps.Keys(l.live))
-	return fmt.Errorf("deadlock: %d task(s) wait for futures nothing will resolve, first %v", len(ids), l.live[ids[0]])
-}
-
-// Close ends the loop's life: it cancels the tasks still running and gives
-// them the chance to clean up (close their sockets), stops the coroutines
-// of any that cannot finish, reports failed tasks whose error nobody
-// retrieved, and closes the selector and the wake-up pipe. After Close,
+// Close ends the loop's life: it shuts down the tasks still running
+// (cancelled, they unwind and close their sockets: asyncio.run's part, in
+// aio_run.go), then closes the selector and the wake-up pipe. After Close,
 // no coroutine of this loop is left.
 func (l *EventLoop) Close() error {
 	if l.closed {
 		return nil
 	}
-	l.cancelLive()
-	l.abandonLive()
-	l.reportUnretrieved()
+	l.shutdown()
 	l.closed = true
 	return errors.Join(l.wake.close(l.sel), l.sel.Close())
-}
-
-// cancelLive cancels every task still running and runs the loop while they
-// unwind and something can still wake them.
-func (l *EventLoop) cancelLive() {
-	for _, id := range slices.Sorted(maps.Keys(l.live)) {
-		l.live[id].Cancel()
-	}
-	for len(l.live) > 0 && !l.deadlocked() {
-		if err := l.runOnce(); err != nil {
-			return
-		}
-	}
-}
-
-// abandonLive stops the coroutines of tasks that did not finish after
-// being cancelled: each of their awaits returns ErrCancelled until they
-// return.
-func (l *EventLoop) abandonLive() {
-	for _, id := range slices.Sorted(maps.Keys(l.live)) {
-		l.live[id].abandon()
-	}
 }
 
 // The scheduler interface a Future needs (future.go); its fourth method,

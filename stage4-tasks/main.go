@@ -1,8 +1,7 @@
-// main hands the stage to the part every stage shares (flags, the embedded
-// slow server, output and exit codes: internal/stagecli) and adds the flags
-// only this stage has: debug mode, the demos of demo_run.go, and the peak
-// memory report. Each run gets one loop, made and closed here; fetchAll,
-// the lesson, or a demo runs on it.
+// main hands the stage to internal/stagecli, the part every stage shares
+// (flags, the embedded slow server, output, exit codes), with the flags
+// only this stage has. Each run gets one loop, made and closed here;
+// fetchAll, the lesson, or a demo runs on it.
 
 package main
 
@@ -14,8 +13,7 @@ import (
 	"github.com/loopfromscratch/loop/internal/stagecli"
 )
 
-// stageOptions are the flags only stage 4 has. Main fills them in before
-// it calls runStage.
+// stageOptions are the flags only stage 4 has, filled in before runStage.
 type stageOptions struct {
 	debug       bool // debug mode: name every step that blocks the loop (aio_debug.go)
 	rss         bool // report the peak resident memory at the end
@@ -35,8 +33,7 @@ func main() {
 }
 
 // runStage is the stage's stagecli.FetchFunc: it checks that run.N
-// sockets fit, makes the loop, runs fetchAll or the demo on it, and closes
-// it.
+// sockets fit, makes the loop, runs fetchAll or the demo on it, closes it.
 func (o *stageOptions) runStage(run *stagecli.Run) error {
 	if err := checkFileLimit(run); err != nil {
 		return err

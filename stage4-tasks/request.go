@@ -1,8 +1,6 @@
-// One request as a coroutine. fetch reads like the blocking client one
-// would write first (connect, send, receive, close) with an Await wherever
-// it would block. While it waits there, the loop runs the other requests.
-// fetchAll, below it, starts one task per request and runs the loop until
-// all are done.
+// One request as a coroutine: fetch reads like the blocking client one
+// would write first, with an Await wherever it would block; the loop runs
+// the other requests meanwhile. fetchAll, below it, starts one task each.
 
 package main
 
@@ -132,16 +130,15 @@ func fetchAll(loop *EventLoop, run *stagecli.Run) error {
 // passed first. Test for it with errors.Is.
 var ErrTimeout = errors.New("timed out")
 
-// newRequest starts a task that runs fetch for request req, under a
-// deadline: a timer that cancels the task once run.Timeout (-timeout) has
-// passed, and that is cancelled in turn when the task ends first. The loop
-// is the only part of the program that sees time pass; a timer is how a
-// coroutine hears of it. Cancelled, fetch gets ErrCancelled at its await,
-// closes its socket on the way out, and the task fails with ErrTimeout.
+// newRequest starts a task that runs fetch for request req under a
+// deadline: a timer that cancels the task once run.Timeout has passed
+// (-timeout, 30s by default), and that the task cancels if it ends first.
+// The loop is the only part of the program that sees time pass. Cancelled,
+// fetch gets ErrCancelled at its Await and closes its socket on the way
+// out; the task fails with ErrTimeout.
 func newRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
 	late := false
-	var task *Task[string]
-	task = newTask(loop, req, fmt.Sprintf("request %d", req), func(co Coro) (string, error) {
+	task := newTask(loop, req, fmt.Sprintf("request %d", req), func(co Coro) (string, error) {
 		reply, err := fetch(co, loop, run, req)
 		if late && errors.Is(err, ErrCancelled) {
 			err = fmt.Errorf("%w after %v", ErrTimeout, run.Timeout)
@@ -167,16 +164,14 @@ func startRequest(loop *EventLoop, run *stagecli.Run, req int) *Task[string] {
 
 // report tells run how request req ended.
 func report(run *stagecli.Run, req int, task *Task[string]) {
-	reply, err := task.Result()
-	if errors.Is(err, ErrTimeout) {
+	switch reply, err := task.Result(); {
+	case errors.Is(err, ErrTimeout):
 		run.TimedOut(req) // "no reply after 30s (timeout)"
-		return
-	}
-	if err != nil {
+	case err != nil:
 		run.Failed(req, err)
-		return
+	default:
+		run.Answered(req, []byte(reply))
 	}
-	run.Answered(req, []byte(reply))
 }
 
 // showProgress has a long run's progress line redrawn on the loop's
@@ -201,10 +196,9 @@ func openSocket(tr *trace.Tracer, req int) (int, error) {
 	return fd, nil
 }
 
-// nonBlocking makes fd non-blocking, so that a read or write that would
-// wait fails with EAGAIN instead, and close-on-exec, so that a child
-// process does not inherit it: the set-up every socket and pipe of the
-// loop gets. If it fails, the caller closes fd.
+// nonBlocking makes fd non-blocking (a read or write that would wait
+// fails with EAGAIN instead) and close-on-exec (no child process inherits
+// it): every socket and pipe of the loop gets it. On failure, close fd.
 func nonBlocking(fd int) error {
 	unix.CloseOnExec(fd)
 	if err := unix.SetNonblock(fd, true); err != nil {

@@ -7,16 +7,12 @@
 // What each implementation must provide (selector_linux.go: epoll;
 // selector_darwin.go: kqueue):
 //
-//	newSelector() (Selector, error)
-//	    make the kernel object; close-on-exec, so child processes do not
-//	    inherit it.
-//	Register(fd, want)
-//	    start watching fd for want (Read, Write or both). Registering an
-//	    fd already watched is an error.
-//	Modify(fd, want)
-//	    change what a watched fd is watched for; want is never empty.
-//	Unregister(fd)
-//	    stop watching fd. Call it before closing fd.
+//	newSelector()       make the kernel object, close-on-exec (no child inherits it)
+//	Register(fd, want)  start watching fd for want: Read, Write or both; an fd
+//	                    already watched is an error
+//	Modify(fd, want)    change what a watched fd is watched for; want is never empty
+//	Unregister(fd)      stop watching fd; call it before closing fd
+//	Close()             release the kernel object
 //	Select(timeout, into)
 //	    sleep until at least one fd is ready or timeout passes (timeout < 0:
 //	    no limit; 0: do not sleep), append the ready fds to into and return
@@ -24,8 +20,6 @@
 //	    watched for, so the next read or write sees the error. A signal that
 //	    interrupts the sleep (EINTR) returns nothing and no error: the loop
 //	    asks again.
-//	Close()
-//	    release the kernel object.
 //
 // Readiness is level-triggered: an fd stays ready until the data is read
 // or the buffer has room again, and is reported by every Select until then.
@@ -33,10 +27,7 @@
 
 package main
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // Interest is what the loop wants to hear about an fd: a set of bits.
 type Interest uint8
@@ -49,14 +40,7 @@ const (
 // String names the interest as the trace does: "read", "write",
 // "read|write".
 func (in Interest) String() string {
-	var parts []string
-	if in&Read != 0 {
-		parts = append(parts, "read")
-	}
-	if in&Write != 0 {
-		parts = append(parts, "write")
-	}
-	return strings.Join(parts, "|")
+	return [...]string{0: "", Read: "read", Write: "write", Read | Write: "read|write"}[in&(Read|Write)]
 }
 
 // ReadyFD is one answer of Select: fd can do what Ready says without

@@ -1,7 +1,6 @@
 // The macOS selector: kqueue. Like epoll, the kernel keeps the interest
-// list; unlike epoll, reading and writing are two separate filters, so
-// this side remembers what each fd is watched for to add and delete the
-// right ones.
+// list; unlike epoll, reading and writing are separate filters, so this
+// side remembers each fd's interest, to add and delete the right filters.
 
 package main
 

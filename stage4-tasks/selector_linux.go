@@ -31,51 +31,39 @@ func newSelector() (Selector, error) {
 		return nil, fmt.Errorf("timerfd_create: %w", err)
 	}
 	s := &epollSelector{epfd: epfd, timer: timer, events: make([]unix.EpollEvent, 128)}
-	if err := s.ctl(unix.EPOLL_CTL_ADD, timer, Read); err != nil {
+	if err := s.Register(timer, Read); err != nil {
 		_ = unix.Close(timer)
 		_ = unix.Close(epfd)
-		return nil, fmt.Errorf("epoll_ctl add timerfd: %w", err)
+		return nil, err
 	}
 	return s, nil
 }
 
-// epollEvents turns an Interest into epoll's bits.
-func epollEvents(want Interest) uint32 {
-	var ev uint32
-	if want&Read != 0 {
-		ev |= unix.EPOLLIN
-	}
-	if want&Write != 0 {
-		ev |= unix.EPOLLOUT
-	}
-	return ev
-}
-
-func (s *epollSelector) ctl(op, fd int, want Interest) error {
-	ev := unix.EpollEvent{Events: epollEvents(want), Fd: int32(fd)}
-	return unix.EpollCtl(s.epfd, op, fd, &ev)
-}
-
 // Register adds fd to the epoll interest list (EPOLL_CTL_ADD).
 func (s *epollSelector) Register(fd int, want Interest) error {
-	if err := s.ctl(unix.EPOLL_CTL_ADD, fd, want); err != nil {
-		return fmt.Errorf("epoll_ctl add fd %d: %w", fd, err)
-	}
-	return nil
+	return s.ctl(unix.EPOLL_CTL_ADD, "add", fd, want)
 }
 
 // Modify changes what fd is watched for (EPOLL_CTL_MOD).
 func (s *epollSelector) Modify(fd int, want Interest) error {
-	if err := s.ctl(unix.EPOLL_CTL_MOD, fd, want); err != nil {
-		return fmt.Errorf("epoll_ctl mod fd %d: %w", fd, err)
-	}
-	return nil
+	return s.ctl(unix.EPOLL_CTL_MOD, "mod", fd, want)
 }
 
 // Unregister removes fd from the interest list (EPOLL_CTL_DEL).
-func (s *epollSelector) Unregister(fd int) error {
-	if err := s.ctl(unix.EPOLL_CTL_DEL, fd, 0); err != nil {
-		return fmt.Errorf("epoll_ctl del fd %d: %w", fd, err)
+func (s *epollSelector) Unregister(fd int) error { return s.ctl(unix.EPOLL_CTL_DEL, "del", fd, 0) }
+
+// ctl is one epoll_ctl, with want in epoll's bits; its error names the
+// operation and the fd.
+func (s *epollSelector) ctl(op int, name string, fd int, want Interest) error {
+	ev := unix.EpollEvent{Fd: int32(fd)}
+	if want&Read != 0 {
+		ev.Events |= unix.EPOLLIN
+	}
+	if want&Write != 0 {
+		ev.Events |= unix.EPOLLOUT
+	}
+	if err := unix.EpollCtl(s.epfd, op, fd, &ev); err != nil {
+		return fmt.Errorf("epoll_ctl %s fd %d: %w", name, fd, err)
 	}
 	return nil
 }
@@ -119,10 +107,7 @@ func (s *epollSelector) Select(timeout time.Duration, into []ReadyFD) ([]ReadyFD
 
 //docs:end Select
 
-// wait is one epoll_wait. A timeout goes to the timerfd, not to
-// epoll_wait: epoll's own timeout counts whole milliseconds and gets the
-// thread's timer slack, and the timerfd has neither. Its errors name the
-// call that failed.
+// wait arms (or disarms) the timerfd for timeout, and calls epoll_wait.
 func (s *epollSelector) wait(timeout time.Duration) (int, error) {
 	ms := -1
 	switch {

@@ -3,12 +3,9 @@
 // loop runs everything else. The task is itself a future, resolved with
 // what the coroutine returns.
 //
-// Go has no generators. iter.Pull turns a function into one: the coroutine
-// runs on its own stack, and a switch to it and back (next, yield) is a
-// runtime coroutine switch, one at a time, never in parallel. Python's
-// next(generator) is the same thing. In this file yield is only ever
-// iter.Pull's function; what a coroutine holds is a Coro, its handle on its
-// task.
+// The coroutine is iter.Pull's (doc.go): next switches to it, yield back.
+// In this file yield is only ever iter.Pull's function; what a coroutine
+// holds is a Coro, its handle on its task.
 //
 // A task's life is a small state machine, like stage 2's Client:
 //
@@ -22,8 +19,8 @@
 //
 // Cancel is not a state. It sets cancelRequested and cancels the future the
 // task waits on, which queues its next Step; the coroutine, running again,
-// gets ErrCancelled from its Await, and cancelRequested is cleared. What it
-// does then is up to it: return (the usual), or carry on.
+// gets ErrCancelled from its Await. What it does then is up to it: return
+// (the usual), or carry on. Close's part is asyncio.run's: aio_run.go.
 
 package main
 
@@ -43,15 +40,13 @@ import (
 type TaskState uint8
 
 const (
-	// TaskNotStarted: made, its first Step queued; the coroutine does not
-	// exist yet. Next: TaskRunning, or TaskDone if cancelled first.
+	// TaskNotStarted: made, its first Step queued; no coroutine yet.
 	TaskNotStarted TaskState = iota
 	// TaskRunning: the loop has switched into the coroutine and waits for
-	// it to switch back. At most one task of a loop is running. Next:
-	// TaskSuspended at an Await, or TaskDone when it returns.
+	// it to switch back. At most one task of a loop is running.
 	TaskRunning
 	// TaskSuspended: the coroutine waits in an Await for the future in
-	// waiting, whose done-callback queues the next Step. Next: TaskRunning.
+	// waiting, whose done-callback queues the next Step.
 	TaskSuspended
 	// TaskDone: the coroutine returned or panicked, or never ran; the
 	// task's Future is resolved. Terminal.
@@ -72,15 +67,8 @@ var taskTransitions = [...]uint8{
 // String names the state as the trace shows it: "not started", "running",
 // "suspended", "done".
 func (s TaskState) String() string {
-	switch s {
-	case TaskNotStarted:
-		return "not started"
-	case TaskRunning:
-		return "running"
-	case TaskSuspended:
-		return "suspended"
-	case TaskDone:
-		return "done"
+	if s <= TaskDone {
+		return [...]string{"not started", "running", "suspended", "done"}[s]
 	}
 	return "TaskState(" + strconv.Itoa(int(s)) + ")"
 }
@@ -197,9 +185,8 @@ func (t *Task[T]) String() string { return t.core.String() }
 func (t *Task[T]) State() TaskState { return t.core.state }
 
 // transition moves the task to state to, which taskTransitions must allow,
-// and tells the trace. The loop hears when a step begins and ends: it
-// names the running task's request in the trace, and debug mode times
-// the step (aio_debug.go).
+// and tells the trace; the loop hears when a step begins and ends, for the
+// trace and debug mode (aio_debug.go).
 func (c *taskCore) transition(to TaskState) {
 	from := c.state
 	if taskTransitions[from]&(1<<to) == 0 {
@@ -259,10 +246,9 @@ func (c *taskCore) suspend(f awaited) {
 //docs:end Step
 
 // run is the coroutine side of iter.Pull. What the coroutine returns goes
-// straight into the task's own Future (result, err), where nobody can read
-// it yet: Result panics until finish resolves the future. A panic is
-// caught here, on the coroutine's own stack, so the error keeps the stack
-// that panicked; the loop goes on.
+// straight into the task's own Future (result, err), unread until finish
+// resolves it. A panic is caught here, on the coroutine's own stack, so
+// the error keeps the stack that panicked; the loop goes on.
 func (t *Task[T]) run(yield func(awaited) bool) {
 	t.core.yield = yield
 	defer func() {
@@ -304,34 +290,6 @@ func (t *Task[T]) finish(v T, err error) {
 		c.loop.failed = append(c.loop.failed, t)
 	}
 	t.SetError(err)
-}
-
-// abandon ends a task the loop cannot run any further (Close): it stops
-// the coroutine, whose awaits all return ErrCancelled so that it unwinds,
-// and resolves the task.
-func (t *Task[T]) abandon() {
-	c := &t.core
-	switch c.state {
-	case TaskDone:
-		return
-	case TaskNotStarted:
-		t.finish(*new(T), ErrCancelled)
-		return
-	}
-	c.waiting = nil
-	c.transition(TaskRunning)
-	c.stop() // runs the coroutine to its end, every Await failing at once
-	if t.err == nil {
-		t.err = ErrCancelled // it returned, but the loop is closing: nobody will use the result
-	}
-	t.finish(t.result, t.err)
-}
-
-// liveTask is a task not done yet, as the loop sees it.
-type liveTask interface {
-	fmt.Stringer
-	Cancel() bool
-	abandon()
 }
 
 // PanicError is the error of a task whose coroutine panicked: the value it

@@ -1,6 +1,7 @@
 // Timers: callbacks that run at a time, not when an fd is ready. They sit
 // in a min-heap ordered by when they are due, so the loop finds the next
-// one in O(1) and adds or removes one in O(log n).
+// one in O(1) and adds or removes one in O(log n). The heap itself,
+// timerHeap, is the textbook one and lives in the appendix: aio_heap.go.
 
 package main
 
@@ -64,99 +65,4 @@ func (l *EventLoop) Sleep(d time.Duration) *Future[struct{}] {
 	})
 	f.AddDoneCallback(func() { t.Cancel() })
 	return f
-}
-
-// sleepName is "sleep 10ms", made once per duration: a loop sleeps for a
-// few durations many times over, and the name is needed for every sleep.
-// That saves two allocations per Sleep (Duration.String and the
-// concatenation). It came with the integer clock, in one of the five
-// measured steps that took 100,000 one-sleep tasks from 0.55 s to 0.24 s
-// (docs/performance.md); it was not measured on its own.
-func (l *EventLoop) sleepName(d time.Duration) string {
-	name, ok := l.sleepNames[d]
-	if !ok {
-		if l.sleepNames == nil {
-			l.sleepNames = make(map[time.Duration]string)
-		}
-		name = "sleep " + d.String()
-		l.sleepNames[d] = name
-	}
-	return name
-}
-
-// timerHeap is a binary min-heap of timers: the earliest due first, and of
-// two due at once the older. It is container/heap's algorithm written out
-// for *Timer, without the interface: at 100,000 timers the dynamic calls
-// to Less and Swap were a tenth of the loop's time. Each timer knows its
-// index, so that Cancel can remove it from the middle.
-type timerHeap []*Timer
-
-// before reports whether the timer at i must fire before the one at j.
-func (h timerHeap) before(i, j int) bool {
-	if h[i].due == h[j].due {
-		return h[i].id < h[j].id
-	}
-	return h[i].due < h[j].due
-}
-
-func (h timerHeap) swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index, h[j].index = i, j
-}
-
-// push adds t. O(log n).
-func (h *timerHeap) push(t *Timer) {
-	t.index = len(*h)
-	*h = append(*h, t)
-	h.up(t.index)
-}
-
-// remove takes out the timer at index i and returns it. O(log n).
-func (h *timerHeap) remove(i int) *Timer {
-	last := len(*h) - 1
-	if i != last {
-		h.swap(i, last)
-	}
-	t := (*h)[last]
-	(*h)[last] = nil
-	*h = (*h)[:last]
-	if i != last && !h.down(i) {
-		h.up(i)
-	}
-	t.index = -1
-	return t
-}
-
-// up moves the timer at i towards the root while it is due earlier than
-// its parent.
-func (h timerHeap) up(i int) {
-	for i > 0 {
-		parent := (i - 1) / 2
-		if !h.before(i, parent) {
-			return
-		}
-		h.swap(i, parent)
-		i = parent
-	}
-}
-
-// down moves the timer at i towards the leaves while a child is due
-// earlier, and reports whether it moved.
-func (h timerHeap) down(i int) bool {
-	start := i
-	for {
-		child := 2*i + 1
-		if child >= len(h) {
-			break
-		}
-		if right := child + 1; right < len(h) && h.before(right, child) {
-			child = right
-		}
-		if !h.before(child, i) {
-			break
-		}
-		h.swap(i, child)
-		i = child
-	}
-	return i > start
 }
