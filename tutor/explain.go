@@ -42,6 +42,8 @@ type explanation struct {
 
 	Finished bool // the trace has its done event
 
+	Failures []failure // every failed request and why, in the order they failed
+
 	Poller string // what the loop slept in: select(2), epoll or kqueue
 	Story  story  // the stage's closing paragraphs, quoted at the end
 }
@@ -77,6 +79,7 @@ func explain(events []trace.Event, st story) explanation {
 			x.OneByOne += time.Duration(e.TUS-start[e.Req]) * time.Microsecond
 		case trace.Error:
 			x.Failed++
+			x.Failures = append(x.Failures, failure{Req: e.Req, Err: e.Err})
 		case trace.Ready:
 			x.WakeUps++
 			x.Slept += time.Duration(e.WaitedUS) * time.Microsecond
@@ -145,6 +148,9 @@ func (x explanation) Lines() []string {
 	default:
 		add("%d of %d requests answered and %d failed, in %s.", x.OK, x.N, x.Failed, seconds(x.Elapsed))
 	}
+	if len(x.Failures) > 0 {
+		add("%s", failureList(x.Failures, x.StageNum))
+	}
 	if x.OK > 0 && x.Elapsed > 0 {
 		add("One at a time, the answered ones would have taken %s (each one's own time, added up): %.1f× longer than this run.",
 			seconds(x.OneByOne), x.OneByOne.Seconds()/x.Elapsed.Seconds())
@@ -181,6 +187,47 @@ func (x explanation) Lines() []string {
 		}
 	}
 	return out
+}
+
+// failure is a request that failed, and its cause as the stage said it.
+type failure struct {
+	Req int
+	Err string
+}
+
+// maxCauses is how many different causes a failure list names.
+const maxCauses = 20
+
+// failureList names every failure, whole: "3 failed: request 2 connection
+// reset by peer; requests 5 and 9 connect: connection refused". Requests
+// that failed the same way share one entry.
+func failureList(fs []failure, stage int) string {
+	var causes []string
+	reqs := map[string][]int{}
+	for _, f := range fs {
+		if _, ok := reqs[f.Err]; !ok {
+			causes = append(causes, f.Err)
+		}
+		reqs[f.Err] = append(reqs[f.Err], f.Req)
+	}
+	var parts []string
+	for i, c := range causes {
+		if i == maxCauses {
+			parts = append(parts, fmt.Sprintf("and %d other causes (go run ./tutor run %d prints every failure)", len(causes)-maxCauses, stage))
+			break
+		}
+		ids := reqs[c]
+		who := fmt.Sprintf("request %d", ids[0])
+		if len(ids) > 1 {
+			var names []string
+			for _, id := range ids {
+				names = append(names, strconv.Itoa(id))
+			}
+			who = "requests " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+		}
+		parts = append(parts, who+" "+c)
+	}
+	return fmt.Sprintf("%d failed: %s.", len(fs), strings.Join(parts, "; "))
 }
 
 func pct(part, whole time.Duration) float64 {

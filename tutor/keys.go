@@ -47,7 +47,7 @@ var keys = struct {
 	Follow:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "follow")),
 	NextChapter: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next")),
 	PrevChapter: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "previous chapter")),
-	Pane:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "scroll the loop pane / the page")),
+	Pane:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "loop pane")),
 	OneRequest:  key.NewBinding(key.WithKeys("]", "["), key.WithHelp("[/]", "one request")),
 	AllRequests: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all requests")),
 	Lesson:      key.NewBinding(key.WithKeys("enter", "l"), key.WithHelp("enter/l", "lesson")),

@@ -58,6 +58,19 @@ type runModel struct {
 	expl    *explanation
 	outcome *outcome // how the stage process ended; nil until it has
 	scroll  int      // first body line shown
+
+	// The loop pane: tab gives it the arrow keys; it follows the latest
+	// event until scrolled, and may show one request's events only.
+	paneFocus bool
+	paneTop   int  // first pane line shown, when not following
+	paneFree  bool // scrolled by the learner: no longer follows the end
+	only      int  // the request the pane shows, 0 for all
+}
+
+// paneSize is the loop pane's width and how many lines of events it shows
+// in a window width wide: as tall as the waterfall beside it.
+func (r runModel) paneSize(width int) (int, int) {
+	return paneWidthFor(width) - 2, max(len(r.tl.Rows)+3, 8) - 1
 }
 
 func newRun(id int, s stage, index int) runModel {
@@ -84,19 +97,75 @@ func (r runModel) title() string {
 }
 
 func (r runModel) keyMap() keyMap {
+	pane := []key.Binding{keys.Pane, keys.OneRequest, keys.AllRequests}
 	if r.state == runRunning || r.state == runBuilding {
 		return keyMap{
-			short: []key.Binding{global.Interrupt, keys.Down, keys.Up, global.Back, global.Help},
-			full:  [][]key.Binding{scrollKeys(), {global.Interrupt, global.Back}, {global.Help, global.Quit}},
+			short: []key.Binding{global.Interrupt, keys.Pane, keys.OneRequest, global.Docs, global.Back, global.Help},
+			full:  [][]key.Binding{scrollKeys(), pane, {global.Interrupt, global.Docs, global.Back}, {global.Help, global.Quit}},
 		}
 	}
 	return keyMap{
-		short: []key.Binding{keys.Down, keys.Up, keys.Run, keys.Compare, keys.Lesson, global.Back, global.Quit},
-		full:  [][]key.Binding{scrollKeys(), {keys.Run, keys.Compare, keys.Lesson, global.Back}, {global.Help, global.Quit}},
+		short: []key.Binding{keys.Pane, keys.OneRequest, global.Docs, global.Back, global.Help, global.Quit},
+		full:  [][]key.Binding{scrollKeys(), pane, {keys.Run, keys.Compare, keys.Lesson, global.Docs, global.Back}, {global.Help, global.Quit}},
 	}
 }
 
-func (r runModel) handleKey(msg tea.KeyMsg, bodyHeight int) (runModel, tea.Cmd) {
+// paneKey scrolls or narrows the loop pane; false when the key is not
+// the pane's.
+func (r runModel) paneKey(msg tea.KeyMsg, width int) (runModel, bool) {
+	pw, ph := r.paneSize(width)
+	if pw <= 0 {
+		return r, false
+	}
+	n := len(r.tl.Rows)
+	switch {
+	case key.Matches(msg, keys.Pane):
+		r.paneFocus = !r.paneFocus
+	case key.Matches(msg, keys.OneRequest) && n > 0:
+		step := 1
+		if msg.String() == "[" {
+			step = n
+		}
+		r.only = (r.only + step) % (n + 1)
+		r.paneTop, r.paneFree = 0, true
+	case key.Matches(msg, keys.AllRequests):
+		r.only, r.paneFree = 0, false
+	case !r.paneFocus:
+		return r, false
+	case key.Matches(msg, keys.Up):
+		r = r.scrollPane(-1, pw, ph)
+	case key.Matches(msg, keys.Down):
+		r = r.scrollPane(1, pw, ph)
+	case key.Matches(msg, keys.PageUp):
+		r = r.scrollPane(-max(ph-1, 1), pw, ph)
+	case key.Matches(msg, keys.PageDown):
+		r = r.scrollPane(max(ph-1, 1), pw, ph)
+	case key.Matches(msg, keys.Top):
+		r.paneTop, r.paneFree = 0, true
+	case key.Matches(msg, keys.Bottom):
+		r.paneFree = false
+	default:
+		return r, false
+	}
+	return r, true
+}
+
+// scrollPane moves the pane by d lines; reaching the end follows it again.
+func (r runModel) scrollPane(d, width, rows int) runModel {
+	total := len(r.paneLines(width))
+	top := r.paneTop
+	if !r.paneFree {
+		top = max(total-rows, 0)
+	}
+	top = max(min(top+d, total-rows), 0)
+	r.paneTop, r.paneFree = top, top < total-rows
+	return r
+}
+
+func (r runModel) handleKey(msg tea.KeyMsg, width, bodyHeight int) (runModel, tea.Cmd) {
+	if next, ok := r.paneKey(msg, width); ok {
+		return next, nil
+	}
 	switch {
 	case key.Matches(msg, keys.Up):
 		r.scroll--
@@ -220,16 +289,17 @@ func (r runModel) bodyLines(width int) []string {
 		return append(lines, "", dimStyle.Render("Press r to build and run it again."))
 	}
 
-	paneW := 0
-	if width >= 70 {
-		paneW = max(width*42/100, 30)
-	}
+	paneW := paneWidthFor(width)
 	leftW := width - paneW
 	barW := max(leftW-6-16, 10)
 	left := waterfallLines(r.tl, barW, r.clockUS, unicodeGlyphs, paintPhase)
 	axis := axisLines(r.tl, barW, r.clockUS, unicodeGlyphs)
 	left = append(left, dimStyle.Render(axis[0]), dimStyle.Render(axis[1]))
-	legend := fmt.Sprintf("%s connecting %s sent %s waiting %s answered %s failed",
+	format := "%s connecting %s sent %s waiting %s answered %s failed"
+	if leftW < 60 {
+		format = "%s conn %s sent %s wait %s answered %s failed"
+	}
+	legend := fmt.Sprintf(format,
 		paintPhase(phaseConnecting, unicodeGlyphs.Connecting), paintPhase(phaseSent, unicodeGlyphs.Sent),
 		paintPhase(phaseWaiting, unicodeGlyphs.Waiting), paintPhase(phaseAnswered, unicodeGlyphs.Answered),
 		paintPhase(phaseFailed, unicodeGlyphs.Failed))
@@ -239,7 +309,8 @@ func (r runModel) bodyLines(width int) []string {
 	}
 	block := strings.Join(left, "\n")
 	if paneW > 0 {
-		pane := r.logPane(paneW-2, len(left))
+		pw, ph := r.paneSize(width)
+		pane := r.logPane(pw, ph+1)
 		block = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(leftW).Render(block), paneStyle.Render(pane))
 	}
 	lines = append(lines, "")
@@ -290,21 +361,79 @@ func failureLines(what, message, next string, width int) []string {
 	return append(lines, "", dimStyle.Render(next))
 }
 
-// logPane is the loop's own events, the latest at the bottom.
+// paneWidthFor is the loop pane's width in a window: none when narrow.
+func paneWidthFor(width int) int {
+	if width < 70 {
+		return 0
+	}
+	return max(width*42/100, 30)
+}
+
+// paneLines is the loop's events as the pane draws them, width wide: each
+// event whole, wrapped under its time; only one request's when narrowed.
+func (r runModel) paneLines(width int) []string {
+	var lines []string
+	for _, l := range r.tl.Log {
+		if r.only > 0 && l.Req != r.only {
+			continue
+		}
+		text := fmt.Sprintf("%.3f %s", usDuration(l.TUS).Seconds(), strings.TrimLeft(l.Text, " "))
+		if strings.HasPrefix(l.Text, " ") {
+			text = fmt.Sprintf("%.3f  %s", usDuration(l.TUS).Seconds(), strings.TrimLeft(l.Text, " "))
+		}
+		lines = append(lines, wrapHard(text, width, "        ")...)
+	}
+	return lines
+}
+
+// logPane is the loop's own events: the latest at the bottom while the
+// run goes on, or wherever the learner scrolled it.
 func (r runModel) logPane(width, height int) string {
-	lines := []string{headerStyle.Render("the loop")}
-	log := r.tl.Log
-	if keep := height - 1; len(log) > keep {
-		log = log[len(log)-keep:]
+	title := "the loop"
+	if r.only > 0 {
+		title += fmt.Sprintf(" · request %d", r.only)
 	}
-	for _, l := range log {
-		text := fmt.Sprintf("%6.3f %s", usDuration(l.TUS).Seconds(), l.Text)
-		lines = append(lines, truncate(text, width))
+	all := r.paneLines(width)
+	rows := height - 1
+	top := max(len(all)-rows, 0)
+	if r.paneFree {
+		top = min(r.paneTop, top)
 	}
-	if len(r.tl.Log) == 0 {
-		lines = append(lines, dimStyle.Render("(no loop events yet)"))
+	shown := all[top:min(top+rows, len(all))]
+	if len(all) > rows {
+		title += fmt.Sprintf(" · %d–%d of %d", top+1, top+len(shown), len(all))
+	}
+	head := headerStyle.Render(title)
+	if r.paneFocus {
+		head = selectedStyle.Render("› " + title)
+	}
+	lines := []string{truncate(head, width)}
+	if r.tl.Dropped > 0 && top == 0 {
+		lines = append(lines, dimStyle.Render(fmt.Sprintf("(%d earlier events not kept)", r.tl.Dropped)))
+	}
+	lines = append(lines, shown...)
+	if len(all) == 0 {
+		if r.only > 0 {
+			lines = append(lines, dimStyle.Render(fmt.Sprintf("(no loop events for request %d)", r.only)))
+		} else {
+			lines = append(lines, dimStyle.Render("(no loop events yet)"))
+		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// wrapHard wraps like wrap, and also breaks a word longer than the line.
+func wrapHard(text string, width int, indent string) []string {
+	var out []string
+	for _, l := range wrap(text, width, indent) {
+		for lipgloss.Width(l) > width && width > len(indent)+4 {
+			cut := truncate(l, width)
+			out = append(out, cut)
+			l = indent + strings.TrimPrefix(l, cut)
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 func (r runModel) view(width, height int) string {

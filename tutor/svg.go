@@ -58,7 +58,7 @@ func writeSVG(w io.Writer, tl *timeline, title string) error {
 	for t := 0.0; t <= span+step/1000; t += step {
 		tx := svgLeft + t/span*svgPlotW
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/>`+"\n", tx, svgTop, tx, bottom)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" fill="#444">%s</text>`+"\n", tx, bottom+16, trimSeconds(t))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" fill="#444">%s</text>`+"\n", tx, bottom+16, trimSeconds(t, step))
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" fill="#444">time (s)</text>`+"\n", svgLeft+svgPlotW/2, bottom+34)
 
@@ -110,9 +110,15 @@ func tickStep(span float64) float64 {
 	return 10 * mag
 }
 
-// trimSeconds prints a tick label such as "0", "0.5", "2".
-func trimSeconds(t float64) string {
-	s := fmt.Sprintf("%.3f", t)
+// trimSeconds prints a tick label such as "0", "0.5", "2", with as many
+// decimals as the step between ticks needs ("0.0002", "0.0004"), so two
+// ticks never read the same.
+func trimSeconds(t, step float64) string {
+	decimals := 0
+	if step > 0 {
+		decimals = min(max(int(math.Ceil(-math.Log10(step)-1e-9)), 0), 9)
+	}
+	s := fmt.Sprintf("%.*f", decimals, t)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	return s
 }

@@ -72,11 +72,14 @@ func (r row) Phase() phase {
 // logLine is one of the loop's own events, ready to print.
 type logLine struct {
 	TUS  int64
+	Req  int // the request it is about, 0 when none (a wake-up)
 	Text string
 }
 
-// maxLog is how many log lines a timeline keeps; older ones scroll away.
-const maxLog = 400
+// maxLog is how many log lines a timeline keeps: the whole of any run the
+// tutor makes (1,000 requests at most); past it the oldest go, and
+// Dropped counts them.
+const maxLog = 200000
 
 // timeline is a run as far as its trace has been read.
 type timeline struct {
@@ -85,19 +88,21 @@ type timeline struct {
 	Addr    string
 	Delay   time.Duration
 	Rows    []row     // Rows[i] is request i+1
-	Log     []logLine // the last maxLog loop events
+	Log     []logLine // the loop's events, all of them up to maxLog
+	Dropped int       // loop events dropped from the front of Log
 	NowUS   int64     // the latest t_us seen
 	Done    bool      // the done event arrived
 	Elapsed time.Duration
 	WakeUps int
 	Slept   time.Duration // sum of waited_us over ready events
 
-	fdReq   map[int]int // open descriptor → request
-	taskReq map[int]int // task → request
+	fdReq   map[int]int    // open descriptor → request
+	taskReq map[int]int    // task → request
+	futName map[int]string // future → what it stands for
 }
 
 func newTimeline() *timeline {
-	return &timeline{fdReq: map[int]int{}, taskReq: map[int]int{}}
+	return &timeline{fdReq: map[int]int{}, taskReq: map[int]int{}, futName: map[int]string{}}
 }
 
 // timelineOf builds a timeline from a whole trace.
@@ -170,14 +175,18 @@ func (tl *timeline) Add(e trace.Event) {
 		if e.Req > 0 {
 			tl.taskReq[e.Task] = e.Req
 		}
+	case trace.FutureNew:
+		tl.futName[e.Future] = e.Name
 	case trace.Done:
 		tl.Done = true
 		tl.Elapsed = time.Duration(e.ElapsedUS) * time.Microsecond
 	}
 	if text := tl.describe(e); text != "" {
-		tl.Log = append(tl.Log, logLine{TUS: e.TUS, Text: text})
+		tl.Log = append(tl.Log, logLine{TUS: e.TUS, Req: tl.reqOf(e), Text: text})
 		if len(tl.Log) > maxLog {
-			tl.Log = append(tl.Log[:0:0], tl.Log[len(tl.Log)-maxLog:]...)
+			drop := len(tl.Log) - maxLog*9/10
+			tl.Log = append(tl.Log[:0:0], tl.Log[drop:]...)
+			tl.Dropped += drop
 		}
 	}
 }
@@ -204,11 +213,11 @@ func (tl *timeline) describe(e trace.Event) string {
 		return fmt.Sprintf(" future %d new (%s)", e.Future, e.Name)
 	case trace.FutureDone:
 		if e.Err != "" {
-			return fmt.Sprintf(" future %d failed: %s", e.Future, e.Err)
+			return fmt.Sprintf(" future %d%s failed: %s", e.Future, tl.futureName(e), e.Err)
 		}
-		return fmt.Sprintf(" future %d resolved", e.Future)
+		return fmt.Sprintf(" future %d%s resolved", e.Future, tl.futureName(e))
 	case trace.FutureCallback:
-		return fmt.Sprintf(" future %d callback", e.Future)
+		return fmt.Sprintf(" future %d%s callback", e.Future, tl.futureName(e))
 	case trace.TaskNew:
 		return fmt.Sprintf(" task %d new (%s)", e.Task, e.Name)
 	case trace.TaskStep:
@@ -227,6 +236,32 @@ func (tl *timeline) describe(e trace.Event) string {
 		return fmt.Sprintf("req %d failed: %s", e.Req, e.Err)
 	}
 	return ""
+}
+
+// futureName is " (connected)": what a future stands for, from its own
+// event or from the one that created it.
+func (tl *timeline) futureName(e trace.Event) string {
+	name := e.Name
+	if name == "" {
+		name = tl.futName[e.Future]
+	}
+	if name == "" {
+		return ""
+	}
+	return " (" + name + ")"
+}
+
+// reqOf is the request an event is about, 0 when it is about none.
+func (tl *timeline) reqOf(e trace.Event) int {
+	switch {
+	case e.Req > 0:
+		return e.Req
+	case e.Task > 0 && tl.taskReq[e.Task] > 0:
+		return tl.taskReq[e.Task]
+	case e.Ev == trace.Callback:
+		return tl.fdReq[e.FD]
+	}
+	return 0
 }
 
 func (tl *timeline) reqOfFD(fd int) string {

@@ -57,10 +57,17 @@ func (m model) statusLine() (string, lipgloss.Style) {
 
 func (m model) helpView() string {
 	km := m.current().keyMap()
+	help := m.help.ShortHelpView(km.short)
 	if m.fullHelp && len(km.full) > 0 {
-		return m.help.FullHelpView(km.full)
+		help = m.help.FullHelpView(km.full)
 	}
-	return m.help.ShortHelpView(km.short)
+	// bubbles' help can overrun its width by an item when the ellipsis
+	// does not fit: cut every line to the window.
+	lines := strings.Split(help, "\n")
+	for i, l := range lines {
+		lines[i] = truncate(l, m.width)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // helpHeight is how many lines the help takes.

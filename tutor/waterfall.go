@@ -127,7 +127,7 @@ func axisLines(tl *timeline, width int, nowUS int64, g glyphs) [2]string {
 			break
 		}
 		rule[c] = []rune(g.Tick)[0]
-		label := []rune(trimSeconds(t) + "s")
+		label := []rune(trimSeconds(t, step) + "s")
 		if c >= free && c+len(label) <= len(labels) {
 			copy(labels[c:], label)
 			free = c + len(label) + 1
