@@ -54,6 +54,8 @@ func runLoop(sel *Selector, run *stagecli.Run) error {
 
 //docs:end runLoop
 
+//docs:begin expireAll
+
 // expireAll ends every request still waiting when the run's time is up:
 // its fd is closed and it is reported as timed out.
 func expireAll(sel *Selector, run *stagecli.Run) {
@@ -63,6 +65,8 @@ func expireAll(sel *Selector, run *stagecli.Run) {
 		run.TimedOut(r.req)
 	}
 }
+
+//docs:end expireAll
 
 // closeAll closes every fd still watched, when the run has to stop early.
 func closeAll(sel *Selector, tr *trace.Tracer) {

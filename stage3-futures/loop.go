@@ -37,6 +37,8 @@ func (l *EventLoop) tracer() *trace.Tracer { return l.trace }
 // future names say it instead ("request 3: sent").
 func (l *EventLoop) request() int { return 0 }
 
+//docs:begin fetchAll
+
 // fetchAll sends run.N requests at once and runs the loop until every one
 // of them is answered or failed.
 func fetchAll(run *stagecli.Run) error {
@@ -58,6 +60,8 @@ func fetchAll(run *stagecli.Run) error {
 	}
 	return err
 }
+
+//docs:end fetchAll
 
 // report tells run how request req ended.
 func report(run *stagecli.Run, req int, reply *Future[[]byte]) {
