@@ -6,6 +6,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -89,4 +91,46 @@ func (r replayer) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, _ = m.Update(eventsReadMsg{Run: m.run.id, Events: replay.events})
 	next, _ = next.(model).Update(stageExitedMsg{Run: m.run.id})
 	return replayer{next.(model)}, nil
+}
+
+// frozenBook is a copy of three chapters (testdata/book), so that these
+// goldens change when the drawing does, not when the wording does.
+var frozenBook = os.DirFS(filepath.Join("testdata", "book"))
+
+// goldenChapter opens a chapter of the frozen book at a heading, at both
+// sizes, and keeps the frame in which text shows.
+func goldenChapter(t *testing.T, file, anchor, text string) {
+	for _, size := range goldenSizes {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			m := newModel(config{
+				Env:        env{Root: "/nowhere", Stages: testStages},
+				Opts:       options{Delay: 300 * time.Millisecond, N: 10},
+				ServerAddr: "127.0.0.1:8080",
+				Docs:       frozenBook,
+			})
+			tm := teatest.NewTestModel(t, replayer{m}, teatest.WithInitialTermSize(size.w, size.h))
+			tm.Send(lessonChosenMsg{File: file, Anchor: anchor})
+			waitFor(t, tm, text)
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second))
+			teatest.RequireEqualOutput(t, []byte(final.View()))
+		})
+	}
+}
+
+// The stage 1 lesson's first screen.
+func TestGoldenStage1FirstScreen(t *testing.T) {
+	goldenChapter(t, "stage1-callbacks.md", "", "The problem")
+}
+
+// Stage 3's diagram is never wrapped: clipped with → at 80 columns.
+func TestGoldenStage3Diagram(t *testing.T) {
+	goldenChapter(t, "stage3-futures.md", "what-happens-in-order", "ready queue")
+}
+
+// Stage 4's long command stays on one line.
+func TestGoldenLongCommand(t *testing.T) {
+	goldenChapter(t, "stage4-tasks.md", "epoll-instead-of-select", "10000")
 }
