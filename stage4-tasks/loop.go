@@ -130,7 +130,7 @@ func (l *EventLoop) pollTimeout() time.Duration {
 // at its working size appends without allocating.
 func (l *EventLoop) runReady() {
 	batch := l.ready
-	l.ready = l.spare[:0]
+	l.ready, l.spare = l.spare[:0], nil // a turn run from inside a callback gets its own buffer
 	for i, fn := range batch {
 		l.runCallback(fn)
 		batch[i] = nil // let the closure go

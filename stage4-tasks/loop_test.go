@@ -75,3 +75,27 @@ func waitTimeouts(events []trace.Event) []int64 {
 	}
 	return out
 }
+
+// A turn of the loop run from inside a callback (a nested RunUntilComplete,
+// or a test that failed mid-turn and then closes the loop) must not share
+// the ready queue's buffer with the turn it interrupts.
+func TestATurnRunFromInsideACallbackLosesNoCallback(t *testing.T) {
+	loop := newTestLoop(t)
+	var order []string
+	log := func(name string) func() { return func() { order = append(order, name) } }
+	for range 4 { // a first turn, so that the queue has its spare buffer
+		loop.CallSoon(func() {})
+	}
+	require.NoError(t, loop.runOnce(), "the first turn")
+	loop.CallSoon(log("a"))
+	loop.CallSoon(func() {
+		loop.CallSoon(func() {
+			order = append(order, "x")
+			loop.CallSoon(log("y, queued by x"))
+		})
+		require.NoError(t, loop.runOnce(), "a nested turn")
+	})
+	loop.CallSoon(log("c"))
+	require.NoError(t, loop.Run(), "Run")
+	assert.Equal(t, []string{"a", "x", "c", "y, queued by x"}, order)
+}
