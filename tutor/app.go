@@ -1,7 +1,7 @@
 // This file holds the root model, what it is made of, and startTUI, which
 // sets up what the TUI needs (the embedded server, a folder for the built
-// stages, the Glamour style), runs the Bubble Tea program, and cleans up
-// whatever way it ends.
+// stages, the web book for the browser), runs the Bubble Tea program, and
+// cleans up whatever way it ends.
 
 package main
 
