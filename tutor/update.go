@@ -145,7 +145,7 @@ func (m model) keyPressed(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		next, save := m.markRead()
 		return next, tea.Batch(cmd, save)
 	case screenRun:
-		m.run, cmd = m.run.handleKey(msg, m.bodyHeight())
+		m.run, cmd = m.run.handleKey(msg, m.width, m.bodyHeight())
 	}
 	return m, cmd
 }
