@@ -134,6 +134,11 @@ func finish(sel *Selector, run *stagecli.Run, fd, req int, reply []byte, err err
 // openSocket makes a non-blocking TCP socket for req.
 func openSocket(tr *trace.Tracer, req int) (int, error) {
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+	if errors.Is(err, unix.EMFILE) {
+		// The soft limit on open files (ulimit -n, often 1024) can run out
+		// before select(2)'s own limit of fd 1023 is reached.
+		return -1, fmt.Errorf("socket: %w: the soft limit on open files is reached; raise it (ulimit -n 4096) or run fewer requests (-n)", err)
+	}
 	if err != nil {
 		return -1, fmt.Errorf("socket: %w", err)
 	}

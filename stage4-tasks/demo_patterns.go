@@ -145,7 +145,7 @@ func demoQueue(d *demoRun) error {
 		return d.run.N, err
 	})
 	err := d.loop.Run()
-	d.say("the producer found the queue full %d times and waited; all done in %.2fs", full, d.took())
+	d.say("the producer found the queue full %s and waited; all done in %.2fs", times(full), d.took())
 	return err
 }
 
@@ -246,4 +246,15 @@ func demoEcho(d *demoRun) error {
 		d.say("every client heard itself back in %.2fs; then the server task was cancelled", d.took())
 	}
 	return err
+}
+
+// times says how often something happened: "once", "twice", "3 times".
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
 }
