@@ -22,6 +22,7 @@ func fetchAll(run *stagecli.Run) error {
 	return runLoop(sel, run)
 }
 
+//exercise:begin s1-loop
 //docs:begin runLoop
 
 // runLoop is the event loop. It ends when no fd is watched any more: every
@@ -53,6 +54,7 @@ func runLoop(sel *Selector, run *stagecli.Run) error {
 }
 
 //docs:end runLoop
+//exercise:end s1-loop
 
 //docs:begin expireAll
 

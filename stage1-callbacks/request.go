@@ -16,6 +16,7 @@ import (
 	"github.com/loopfromscratch/loop/internal/trace"
 )
 
+//exercise:begin s1-connect
 //docs:begin startRequest
 
 // startRequest begins request req: socket, non-blocking connect, and a
@@ -56,6 +57,7 @@ func startRequest(sel *Selector, run *stagecli.Run, req int) error {
 }
 
 //docs:end startRequest
+//exercise:end s1-connect
 
 //docs:begin sendRequest
 
@@ -86,6 +88,7 @@ func sendRequest(sel *Selector, run *stagecli.Run, fd, req int) {
 
 //docs:end sendRequest
 
+//exercise:begin s1-receive
 //docs:begin receiveReply
 
 // receiveReply waits for the reply and reads it as it arrives, in as many
@@ -119,6 +122,7 @@ func receiveReply(sel *Selector, run *stagecli.Run, fd, req int) {
 }
 
 //docs:end receiveReply
+//exercise:end s1-receive
 
 // finish ends request req: stop watching fd, close it, and report.
 func finish(sel *Selector, run *stagecli.Run, fd, req int, reply []byte, err error) {

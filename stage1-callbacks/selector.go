@@ -83,6 +83,7 @@ func (s *Selector) Unregister(fd int) {
 // Len is how many fds are watched.
 func (s *Selector) Len() int { return len(s.fds) }
 
+//exercise:begin s1-select
 //docs:begin Select
 
 // Select sleeps until at least one watched fd is ready, or timeout has
@@ -126,6 +127,7 @@ func (s *Selector) Select(timeout time.Duration) ([]int, error) {
 }
 
 //docs:end Select
+//exercise:end s1-select
 
 // lookup returns what waits on fd, if fd is still watched.
 func (s *Selector) lookup(fd int) (registration, bool) {

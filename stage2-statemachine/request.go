@@ -84,6 +84,7 @@ func NewClient(sel *Selector, run *stagecli.Run, req int) *Client {
 // State reports where the request stands.
 func (c *Client) State() State { return c.state }
 
+//exercise:begin s2-transition
 //docs:begin transition
 
 // transition moves the client to state to, which must be allowed by the
@@ -100,6 +101,7 @@ func (c *Client) transition(to State) {
 }
 
 //docs:end transition
+//exercise:end s2-transition
 
 //docs:begin Start
 
@@ -133,6 +135,7 @@ func (c *Client) Start() error {
 
 //docs:end Start
 
+//exercise:begin s2-callbacks
 //docs:begin callbacks
 
 // onConnected runs when the socket turns writable in Connecting.
@@ -190,6 +193,7 @@ func (c *Client) onReadable() {
 }
 
 //docs:end callbacks
+//exercise:end s2-callbacks
 
 // succeed ends the request in Done and reports the reply.
 func (c *Client) succeed() {

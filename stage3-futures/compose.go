@@ -10,6 +10,7 @@ import (
 	"fmt"
 )
 
+//exercise:begin s3-then
 //docs:begin Then
 
 // Then returns a future for the step after f. When f succeeds, next runs
@@ -35,7 +36,9 @@ func Then[T, U any](f *Future[T], name string, next func(T) *Future[U]) *Future[
 }
 
 //docs:end Then
+//exercise:end s3-then
 
+//exercise:begin s3-all
 //docs:begin All
 
 // All returns a future that is done when every future in fs is done. Its
@@ -76,6 +79,8 @@ func collect[T any](fs []*Future[T]) ([]T, error) {
 	}
 	return results, errors.Join(errs...)
 }
+
+//exercise:end s3-all
 
 // settle resolves f with v, or fails it with err when err is not nil.
 func settle[T any](f *Future[T], v T, err error) {

@@ -13,6 +13,7 @@ import (
 	"time"
 )
 
+//exercise:begin s4-gather
 //docs:begin Gather
 
 // Gather returns a future of every task's result, in the order given. It
@@ -60,6 +61,8 @@ func cancelAll[T any](tasks []*Task[T]) {
 		t.Cancel()
 	}
 }
+
+//exercise:end s4-gather
 
 //docs:begin AsCompleted
 

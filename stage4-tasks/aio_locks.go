@@ -74,6 +74,7 @@ func (w *waiters) leave(f *Future[struct{}]) (woken bool) {
 	return f.Done() && !f.Cancelled()
 }
 
+//exercise:begin s4-semaphore
 //docs:begin Semaphore
 
 // Semaphore lets at most n coroutines past Acquire at a time; the others
@@ -122,6 +123,7 @@ func (s *Semaphore) Release() {
 }
 
 //docs:end Semaphore
+//exercise:end s4-semaphore
 
 // Free reports how many permits are free.
 func (s *Semaphore) Free() int { return s.free }

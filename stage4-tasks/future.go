@@ -76,6 +76,7 @@ func (f *Future[T]) Result() (T, error) {
 	return f.result, f.err
 }
 
+//exercise:begin s3-future
 //docs:begin SetResult
 
 // SetResult resolves the future with v and schedules its done-callbacks.
@@ -148,3 +149,5 @@ func (f *Future[T]) AddDoneCallback(fn func()) {
 func (f *Future[T]) schedule(fn func()) {
 	f.loop.CallSoon(f.loop.tracer().FutureCallback(f.id, f.name, f.loop.request(), fn))
 }
+
+//exercise:end s3-future

@@ -93,6 +93,7 @@ func (l *EventLoop) Run() error {
 	return nil
 }
 
+//exercise:begin s4-turn
 //docs:begin runOnce
 
 // runOnce is one turn of the loop: wait for I/O, but only as long as the
@@ -139,6 +140,7 @@ func (l *EventLoop) runReady() {
 }
 
 //docs:end runOnce
+//exercise:end s4-turn
 
 // poll asks the selector which fds are ready, sleeping at most timeout,
 // and queues what waits on them; reusing readyFDs, it does not allocate.

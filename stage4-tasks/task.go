@@ -101,6 +101,7 @@ type Awaitable[T any] interface {
 func (f *Future[T]) future() *Future[T] { return f }
 func (f *Future[T]) futureID() int      { return f.id }
 
+//exercise:begin s4-await
 //docs:begin Await
 
 // Await suspends the coroutine until a is done and returns its result. If a
@@ -131,6 +132,7 @@ func (c *taskCore) wait(f awaited) error {
 }
 
 //docs:end Await
+//exercise:end s4-await
 
 // Task runs a Coroutine on the loop and is the Future of its result. Only
 // the loop goroutine touches it. A task resolves itself: never call
@@ -202,6 +204,7 @@ func (c *taskCore) transition(to TaskState) {
 	}
 }
 
+//exercise:begin s4-step
 //docs:begin Step
 
 // Step resumes the coroutine and lets it run until it awaits a future that
@@ -244,6 +247,7 @@ func (c *taskCore) suspend(f awaited) {
 }
 
 //docs:end Step
+//exercise:end s4-step
 
 // run is the coroutine side of iter.Pull. What the coroutine returns goes
 // straight into the task's own Future (result, err), unread until finish

@@ -43,6 +43,8 @@ func (t *Timer) Cancel() bool {
 // String names the timer: "timer 4".
 func (t *Timer) String() string { return fmt.Sprintf("timer %d", t.id) }
 
+//exercise:begin s4-sleep
+
 // fireTimers moves every timer due by now to the ready queue, oldest due
 // first. O(k log n) for k due timers.
 func (l *EventLoop) fireTimers(now time.Duration) {
@@ -66,3 +68,5 @@ func (l *EventLoop) Sleep(d time.Duration) *Future[struct{}] {
 	f.AddDoneCallback(func() { t.Cancel() })
 	return f
 }
+
+//exercise:end s4-sleep

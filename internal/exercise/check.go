@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -158,11 +159,14 @@ func RunStage(ctx context.Context, root, stage string, limit time.Duration) (Res
 		if r.Test == "" {
 			r.Test = rd.running()
 		}
-		text := rd.tests[r.Test]
-		if r.Test == "" || strings.TrimSpace(text) == "" {
-			text = rd.out.String() + stderr.String()
+		// A panic is often printed outside the test that caused it (the
+		// binary dies): when the test's own lines say nothing, or a stub
+		// panicked anywhere, the whole output speaks.
+		all := rd.out.String() + stderr.String()
+		r.Message = plainWords(rd.tests[r.Test])
+		if r.Message == "" || (!strings.Contains(r.Message, "is not written yet") && strings.Contains(all, "is not written yet")) {
+			r.Message = plainWords(all)
 		}
-		r.Message = plainWords(text)
 	}
 	return r, nil
 }
@@ -291,8 +295,8 @@ func plainWords(out string) string {
 		lines = append(lines, t)
 	}
 	for _, l := range lines {
-		if i := strings.Index(l, "exercise "); i >= 0 && strings.Contains(l, "is not written yet") {
-			return strings.TrimSpace(l[i:])
+		if m := stubPanic.FindString(l); m != "" {
+			return m
 		}
 	}
 	var said []string
@@ -317,6 +321,9 @@ func plainWords(out string) string {
 	}
 	return firstLines(strings.Join(lines, "\n"), 12)
 }
+
+// stubPanic is a stub's panic message (see NotWritten) in a line of output.
+var stubPanic = regexp.MustCompile(`exercise \S+ is not written yet — go run \./tutor exercise hint \S+`)
 
 // firstLines keeps at most n lines of s.
 func firstLines(s string, n int) string {

@@ -30,7 +30,8 @@ func NotWritten(id string) string {
 //
 // An import that only the replaced bodies used would leave the file
 // uncompilable, so the first stub keeps it in use with a line such as
-// `_ = unix.Select`, taken from the code it replaced.
+// `_ = unix.Select`, taken from the code it replaced (an explicitly
+// instantiated name for the standard packages that are all generic).
 func Stub(src []byte, ex Exercise) (stub []byte, first int, err error) {
 	m, err := findRegion(ex.File, src, ex.ID)
 	if err != nil {
@@ -83,7 +84,7 @@ func Stub(src []byte, ex Exercise) (stub []byte, first int, err error) {
 				fmt.Fprintf(&b, "// %s\n", l)
 			}
 			for _, k := range keep {
-				fmt.Fprintf(&b, "_ = %s // keeps the import in use while this is a stub; delete it\n", k)
+				fmt.Fprintf(&b, "%s // keeps the import in use while this is a stub; delete it\n", k)
 			}
 		} else {
 			fmt.Fprintf(&b, "// TODO(exercise %s): this function too (see %s).\n", ex.ID, funcName(funcs[0]))
@@ -163,11 +164,11 @@ func importName(s *ast.ImportSpec) string {
 }
 
 // keptImports returns, for each import that only the bodies of funcs use,
-// an expression that keeps it in use: a package-level name those bodies
-// used. A name that is called with other than one argument is surely a
-// function, so `_ = x` compiles; a name called with one argument may be a
-// conversion to a type, and a name in a type's place surely is one, which
-// `_ = x` could not keep.
+// a statement that keeps it in use: `_ = x`, with x a package-level name
+// those bodies used. A name called with other than one argument is surely
+// a function, so `_ = x` compiles; a name called with one argument may be
+// a conversion to a type, and a name in a type's place surely is one,
+// which `_ = x` could not keep.
 func keptImports(f *ast.File, funcs []*ast.FuncDecl) []string {
 	removed := map[*ast.BlockStmt]bool{}
 	for _, fd := range funcs {
@@ -260,11 +261,24 @@ func keptImports(f *ast.File, funcs []*ast.FuncDecl) []string {
 		}
 	}
 	var keep []string
-	for _, name := range best {
-		keep = append(keep, name)
+	for pkg, name := range best {
+		if generic, ok := genericOnly[pkg]; ok {
+			keep = append(keep, generic)
+			continue
+		}
+		keep = append(keep, "_ = "+name)
 	}
 	sort.Strings(keep)
 	return keep
+}
+
+// genericOnly keeps in use the standard packages whose functions are all
+// generic: `_ = iter.Pull` does not compile without type arguments.
+var genericOnly = map[string]string{
+	"iter":   "var _ iter.Seq[int]",
+	"slices": "_ = slices.Equal[[]int]",
+	"maps":   "_ = maps.Clone[map[int]int]",
+	"cmp":    "_ = cmp.Compare[int]",
 }
 
 // wrap breaks Markdown text into lines of at most width characters (a
