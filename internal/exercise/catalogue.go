@@ -67,12 +67,23 @@ func ParseCatalogue(src []byte) ([]Exercise, error) {
 	var (
 		all   []Exercise
 		cur   *Exercise
+		where string  // the Where field's text, read once it is complete
 		field *string // the field a continuation line extends
 		fence bool
 	)
 	finish := func() error {
 		if cur == nil {
 			return nil
+		}
+		if where != "" {
+			spans := codeSpan.FindAllStringSubmatch(where, -1)
+			if len(spans) < 2 {
+				return fmt.Errorf("%s:%d: exercise %s: Where names the file and then the function(s), each in backticks", CataloguePath, cur.Line, cur.ID)
+			}
+			cur.File = spans[0][1]
+			for _, s := range spans[1:] {
+				cur.Functions = append(cur.Functions, s[1])
+			}
 		}
 		if err := cur.complete(); err != nil {
 			return err
@@ -94,27 +105,20 @@ func ParseCatalogue(src []byte) ([]Exercise, error) {
 				return nil, err
 			}
 			if m := headingLine.FindStringSubmatch(line); m != nil {
-				cur = &Exercise{ID: m[1], Title: m[2], Line: i + 1}
+				cur, where = &Exercise{ID: m[1], Title: m[2], Line: i + 1}, ""
 			}
 			continue
 		}
 		if cur == nil {
 			continue
 		}
-		where := fmt.Sprintf("%s:%d (%s)", CataloguePath, i+1, cur.ID)
+		at := fmt.Sprintf("%s:%d (%s)", CataloguePath, i+1, cur.ID)
 		switch m := fieldLine.FindStringSubmatch(line); {
 		case m != nil:
 			switch m[1] {
 			case "Where":
-				spans := codeSpan.FindAllStringSubmatch(m[2], -1)
-				if len(spans) < 2 {
-					return nil, fmt.Errorf("%s: Where names the file and then the function(s), each in backticks", where)
-				}
-				cur.File = spans[0][1]
-				for _, s := range spans[1:] {
-					cur.Functions = append(cur.Functions, s[1])
-				}
-				field = nil
+				where = m[2]
+				field = &where
 			case "Write":
 				cur.Write = m[2]
 				field = &cur.Write
@@ -123,11 +127,11 @@ func ParseCatalogue(src []byte) ([]Exercise, error) {
 				field = &cur.Tests
 			case "Hints":
 				if m[2] != "" {
-					return nil, fmt.Errorf("%s: the hints go in a numbered list under Hints", where)
+					return nil, fmt.Errorf("%s: the hints go in a numbered list under Hints", at)
 				}
 				field = nil
 			default:
-				return nil, fmt.Errorf("%s: unknown field %q (Where, Write, The tests check, Hints)", where, m[1])
+				return nil, fmt.Errorf("%s: unknown field %q (Where, Write, The tests check, Hints)", at, m[1])
 			}
 		case hintLine.MatchString(line):
 			cur.Hints = append(cur.Hints, hintLine.FindStringSubmatch(line)[1])

@@ -65,6 +65,15 @@ func TestParseCatalogue(t *testing.T) {
 				Hints: []string{"first more", "second", "third"}, Line: 5,
 			}},
 		},
+		{
+			name: "Where may run on over indented lines",
+			src:  strings.Replace(good, ", `F`, `T.G`\n", ", `F`,\n  `T.G`\n", 1),
+			want: []Exercise{{
+				ID: "s1-x", Title: "A title", File: "stage1-callbacks/a.go", Functions: []string{"F", "T.G"},
+				Write: "one line and its continuation.", Tests: "things.",
+				Hints: []string{"first more", "second", "third"}, Line: 5,
+			}},
+		},
 		{name: "a heading in a code block is not an exercise", src: "```\n### s1-x — T\n```\n", want: nil},
 		{name: "an unknown field is an error", src: strings.Replace(good, "**Write:**", "**Writ:**", 1), err: "unknown field"},
 		{name: "a missing field is an error", src: strings.Replace(good, "- **The tests check:** things.\n", "", 1), err: "has no The tests check"},
@@ -161,6 +170,7 @@ func TestStubsAreGofmtCleanNameTheExerciseAndKeepEverythingElse(t *testing.T) {
 			assert.Greater(t, line, ms.Begin, "the line to open is inside the region")
 			assert.Less(t, line, ms.End, "the line to open is inside the region")
 
+			assert.Equal(t, ex.Functions, funcsIn(t, src, m), "the catalogue's Where names the region's functions, in order")
 			written := linesToWrite(t, src, m)
 			assert.GreaterOrEqual(t, written, 5, "lines the learner writes")
 			assert.LessOrEqual(t, written, 45, "lines the learner writes")
@@ -225,4 +235,18 @@ func linesToWrite(t *testing.T, src []byte, m Marked) int {
 		}
 	}
 	return n
+}
+
+// funcsIn names the functions declared in region m of src, in order.
+func funcsIn(t *testing.T, src []byte, m Marked) []string {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, 0)
+	require.NoError(t, err)
+	var names []string
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fset.Position(fd.Pos()).Line > m.Begin && fset.Position(fd.End()).Line < m.End {
+			names = append(names, funcName(fd))
+		}
+	}
+	return names
 }
