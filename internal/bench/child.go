@@ -1,0 +1,173 @@
+// This file runs one measured program in a fresh process: in a process
+// group of its own, with a deadline after which the whole group is killed,
+// its output captured (bounded), and its peak RSS read from the rusage
+// wait4 returns. Every run of every case goes through runChild.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// child is one program to run: path and args, and the longest it may take.
+type child struct {
+	path  string
+	args  []string
+	dir   string        // working directory; "" for ours
+	limit time.Duration // after this, its process group is killed
+}
+
+// exited is what a finished child left: its output, exit code and peak RSS.
+type exited struct {
+	stdout []byte
+	stderr string // the last bytes of it, for an error message
+	code   int    // exit code; -1 when killed by a signal
+	rss    uint64 // peak resident memory, bytes (getrusage ru_maxrss)
+	wall   time.Duration
+}
+
+// maxOutput bounds what is kept of a child's stdout: stage 4 prints a line
+// per answer, about 50 bytes each, so 19,000 requests are about 1 MB.
+const maxOutput = 16 << 20
+
+// errDeadline is wrapped by runChild's error when a child outlived its limit.
+var errDeadline = errors.New("deadline")
+
+// runChild runs c to the end and reports how it exited. Its error is for a
+// child that could not start, that outlived c.limit (errDeadline), or that
+// was stopped because ctx ended (Ctrl-C); a non-zero exit is not an error
+// here, the caller reads code. The child's process group is killed on the
+// way out in every case, so nothing it started survives it.
+func runChild(ctx context.Context, c child) (exited, error) {
+	runCtx, cancel := context.WithTimeout(ctx, c.limit)
+	defer cancel()
+	cmd := exec.CommandContext(runCtx, c.path, c.args...)
+	cmd.Dir = c.dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return killGroup(cmd) }
+	cmd.WaitDelay = 2 * time.Second // then its pipes are closed even if a grandchild holds them
+	stdout := &cappedBuffer{limit: maxOutput}
+	stderr := &tailBuffer{limit: 4 << 10}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+
+	began := time.Now()
+	err := cmd.Run()
+	_ = killGroup(cmd) // anything it left behind
+	e := exited{stdout: stdout.Bytes(), stderr: stderr.String(), code: -1, wall: time.Since(began)}
+	if cmd.ProcessState != nil {
+		e.code = cmd.ProcessState.ExitCode()
+		e.rss = peakRSS(cmd.ProcessState.SysUsage())
+	}
+	switch {
+	case ctx.Err() != nil:
+		return e, ctx.Err()
+	case runCtx.Err() != nil:
+		return e, fmt.Errorf("killed after %v: %w", c.limit, errDeadline)
+	}
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		return e, err
+	}
+	return e, nil
+}
+
+// killGroup kills cmd's process group, which Setpgid made.
+func killGroup(cmd *exec.Cmd) error {
+	if cmd.Process == nil {
+		return nil
+	}
+	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	if errors.Is(err, syscall.ESRCH) {
+		return nil
+	}
+	return err
+}
+
+// peakRSS reads ru_maxrss from a finished process's rusage: KiB on Linux,
+// bytes on macOS.
+func peakRSS(usage any) uint64 {
+	ru, ok := usage.(*syscall.Rusage)
+	if !ok || ru == nil {
+		return 0
+	}
+	if runtime.GOOS == "darwin" {
+		return uint64(ru.Maxrss)
+	}
+	return uint64(ru.Maxrss) * 1024
+}
+
+// failure describes a run that went wrong in one line: the error, or the
+// exit code and the last line of stderr.
+func (e exited) failure(err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	msg := fmt.Sprintf("exit code %d", e.code)
+	if last := lastLine(e.stderr); last != "" {
+		msg += ": " + last
+	}
+	return msg
+}
+
+// lastLine is the last non-empty line of s, cut to 200 bytes.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	line := strings.TrimSpace(lines[len(lines)-1])
+	if len(line) > 200 {
+		line = line[:200] + "…"
+	}
+	return line
+}
+
+// cappedBuffer keeps the first limit bytes written to it and drops the
+// rest. exec copies into it from one goroutine; Bytes is read after Wait.
+type cappedBuffer struct {
+	buf   bytes.Buffer
+	limit int
+}
+
+// Write keeps what fits and always reports success, so the child never
+// blocks or fails on a full pipe.
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if room := b.limit - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+// Bytes is everything kept.
+func (b *cappedBuffer) Bytes() []byte { return b.buf.Bytes() }
+
+// tailBuffer keeps the last limit bytes written to it.
+type tailBuffer struct {
+	mu    sync.Mutex
+	buf   []byte
+	limit int
+}
+
+// Write appends p and drops what is older than the last limit bytes.
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	if over := len(b.buf) - b.limit; over > 0 {
+		b.buf = append(b.buf[:0], b.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+// String is the bytes kept.
+func (b *tailBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
+}
