@@ -405,25 +405,32 @@ func (w *Workbook) Reset(id string) error {
 	if !w.started(id) {
 		return fmt.Errorf("exercise %s is not started (start it first)", id)
 	}
-	src, err := w.read(ex)
+	_, stub, err := w.replaceRegion(ex)
 	if err != nil {
-		return err
-	}
-	ref, err := w.reference(ex, src)
-	if err != nil {
-		return err
-	}
-	stub, _, err := Stub(ref, ex)
-	if err != nil {
-		return err
-	}
-	if err := w.backup(ex, src, stub); err != nil {
 		return err
 	}
 	if err := w.write(ex, stub); err != nil {
 		return err
 	}
 	return w.update(id, func(r *record) { r.Last = "" })
+}
+
+// replaceRegion is what Reset and Restore do before they write: it reads
+// the file, finds the kept reference and makes the stub from it, and backs
+// up what the learner wrote if the region is neither. Call it with w.mu
+// held.
+func (w *Workbook) replaceRegion(ex Exercise) (ref, stub []byte, err error) {
+	src, err := w.read(ex)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ref, err = w.reference(ex, src); err != nil {
+		return nil, nil, err
+	}
+	if stub, _, err = Stub(ref, ex); err != nil {
+		return nil, nil, err
+	}
+	return ref, stub, w.backup(ex, src, stub)
 }
 
 // Restore puts the reference of a started exercise back, byte for byte,
@@ -439,19 +446,8 @@ func (w *Workbook) Restore(id string) error {
 	if !w.started(id) {
 		return fmt.Errorf("exercise %s is not started: its reference is in place", id)
 	}
-	src, err := w.read(ex)
+	ref, _, err := w.replaceRegion(ex)
 	if err != nil {
-		return err
-	}
-	ref, err := w.reference(ex, src)
-	if err != nil {
-		return err
-	}
-	stub, _, err := Stub(ref, ex)
-	if err != nil {
-		return err
-	}
-	if err := w.backup(ex, src, stub); err != nil {
 		return err
 	}
 	if err := w.write(ex, ref); err != nil {
