@@ -26,6 +26,8 @@ Usage:
         timeline and the explanation as plain text (STAGE: 1, 2, … or the folder name)
   go run ./tutor docs [-addr host:port]
         serve the lessons in a browser (on 127.0.0.1:6060 unless -addr says otherwise)
+  go run ./tutor exercise list|start|check|hint|solution|reset|restore [ID]
+        the exercises without a terminal (go run ./tutor exercise -help)
 
 Flags:
 `
@@ -77,12 +79,14 @@ func tutorMain(args []string, stdout, stderr io.Writer) int {
 			return runCommand(fs.Args()[1:], opts, stdout, stderr)
 		case "docs":
 			return docsCommand(fs.Args()[1:], stdout, stderr)
+		case "exercise":
+			return exerciseCommand(fs.Args()[1:], stdout, stderr)
 		case "help":
 			fs.SetOutput(stdout)
 			fs.Usage()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "tutor: unknown command %q (want run or docs; see -help)\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "tutor: unknown command %q (want run, docs or exercise; see -help)\n", fs.Arg(0))
 		return exitUsage
 	}
 
