@@ -18,6 +18,7 @@ import (
 
 	"github.com/loopfromscratch/loop/docs"
 	"github.com/loopfromscratch/loop/internal/book"
+	"github.com/loopfromscratch/loop/internal/exercise"
 	"github.com/loopfromscratch/loop/internal/slowserver"
 )
 
@@ -26,32 +27,36 @@ type config struct {
 	Env          env
 	Opts         options
 	ServerAddr   string
-	BinDir       string          // where stages are built
-	ProgressPath string          // "" keeps progress in memory only
-	Editor       string          // $EDITOR: opens the code a lesson links to
-	Site         *site           // the web book served by the tutor; nil: none
-	Ctx          context.Context // cancelled when the tutor exits
-	Procs        *procs          // every stage process started
-	Docs         fs.FS           // where the chapters are: docs.FS
+	BinDir       string             // where stages are built
+	ProgressPath string             // "" keeps progress in memory only
+	Editor       string             // $EDITOR: opens the code a lesson links to
+	Site         *site              // the web book served by the tutor; nil: none
+	Ctx          context.Context    // cancelled when the tutor exits
+	Procs        *procs             // every stage process started, every check under way
+	Docs         fs.FS              // where the chapters are: docs.FS
+	Workbook     *exercise.Workbook // the exercises; nil: none
+	WorkbookErr  error              // why there is no workbook, if there is none
+	Watches      *watchSet          // every watch on a stage's files
 }
 
 // model is the root model: the screens, what they share, and the window.
 type model struct {
-	cfg      config
-	width    int
-	height   int
-	active   screenID
-	toc      []tocEntry // the course, in the book's reading order
-	home     homeModel
-	lesson   lessonModel
-	run      runModel
-	runs     int // runs started, for run ids
-	compare  compareModel
-	progress progress
-	help     help.Model
-	fullHelp bool
-	notice   string // a one-line problem to show (progress not saved…)
-	status   string // the answer to the last thing asked (a link, the browser), above the help
+	cfg       config
+	width     int
+	height    int
+	active    screenID
+	toc       []tocEntry // the course, in the book's reading order
+	home      homeModel
+	lesson    lessonModel
+	run       runModel
+	runs      int // runs started, for run ids
+	compare   compareModel
+	exercises exercisesModel
+	progress  progress
+	help      help.Model
+	fullHelp  bool
+	notice    string // a one-line problem to show (progress not saved…)
+	status    string // the answer to the last thing asked (a link, the browser), above the help
 }
 
 func newModel(cfg config) model {
@@ -63,6 +68,9 @@ func newModel(cfg config) model {
 	}
 	if cfg.Procs == nil {
 		cfg.Procs = &procs{}
+	}
+	if cfg.Watches == nil {
+		cfg.Watches = &watchSet{}
 	}
 	h := help.New()
 	m := model{
@@ -79,8 +87,43 @@ func newModel(cfg config) model {
 		m.notice = "the book's contents: " + err.Error()
 	}
 	m.toc = buildTOC(b, cfg.Env.Stages)
-	m.home = newHome(m.toc, cfg.Env.Stages, footerText(cfg.ServerAddr, cfg.Opts))
+	m.exercises = newExercises(cfg.Env.Stages, cfg.Editor != "")
+	if cfg.WorkbookErr != nil {
+		m.exercises.failure = cfg.WorkbookErr.Error()
+	}
+	m.home = newHome(m.toc, cfg.Env.Stages, footerText(cfg.ServerAddr, cfg.Opts), exerciseCounts(cfg.Workbook, nil, cfg.Env.Stages))
 	return m
+}
+
+// exerciseCounts counts the exercises of each stage (an index into
+// stages), from the catalogue, and the passed ones among entries. The
+// capstone belongs to no stage.
+func exerciseCounts(wb *exercise.Workbook, entries []exercise.Entry, stages []stage) map[int]exerciseCount {
+	counts := map[int]exerciseCount{}
+	var all []exercise.Exercise
+	if wb != nil {
+		all = wb.Exercises()
+	}
+	passed := map[string]bool{}
+	for _, e := range entries {
+		passed[e.ID] = e.Status == exercise.Passed
+		if wb == nil {
+			all = append(all, e.Exercise)
+		}
+	}
+	for _, ex := range all {
+		for i, s := range stages {
+			if exerciseGroup(ex, stages) == s.Title() {
+				c := counts[i]
+				c.Total++
+				if passed[ex.ID] {
+					c.Passed++
+				}
+				counts[i] = c
+			}
+		}
+	}
+	return counts
 }
 
 // entryOf is the course's entry for a chapter file, or false.
@@ -93,9 +136,9 @@ func (m model) entryOf(file string) (tocEntry, int, bool) {
 	return tocEntry{}, -1, false
 }
 
-// Init reads the progress file.
+// Init reads the progress file and the exercises' status.
 func (m model) Init() tea.Cmd {
-	return loadProgressCmd(m.cfg.ProgressPath)
+	return tea.Batch(loadProgressCmd(m.cfg.ProgressPath), listExercisesCmd(m.cfg.Workbook))
 }
 
 // current is the active screen.
@@ -107,6 +150,8 @@ func (m model) current() screen {
 		return m.run
 	case screenCompare:
 		return m.compare
+	case screenExercises:
+		return m.exercises
 	}
 	return m.home
 }
@@ -131,13 +176,16 @@ func startTUI(e env, opts options, stderr io.Writer) int {
 	defer os.RemoveAll(binDir)
 	ctx, cancel := context.WithCancel(signalled)
 	ps := &procs{}
+	ws := &watchSet{}
 	// Runs after the program ends for any reason, a panic included, and
-	// before binDir is removed: builds are cancelled and waited for, and no
-	// stage process outlives the tutor.
+	// before binDir is removed: builds and checks are cancelled and waited
+	// for, no stage process outlives the tutor, and no watcher stays open.
 	defer func() {
 		cancel()
+		ws.CloseAll()
 		ps.StopAll()
 	}()
+	wb, wbErr := exercise.Open(e.Root)
 
 	path, err := progressPath()
 	if err != nil {
@@ -148,6 +196,7 @@ func startTUI(e env, opts options, stderr io.Writer) int {
 	m := newModel(config{
 		Env: e, Opts: opts, ServerAddr: srv.Addr(), BinDir: binDir, ProgressPath: path,
 		Editor: os.Getenv("EDITOR"), Site: web, Ctx: ctx, Procs: ps,
+		Workbook: wb, WorkbookErr: wbErr, Watches: ws,
 	})
 	// tea.Program recovers a panic in Update, View or a command, restores
 	// the terminal and returns ErrProgramPanic; the defers above then stop

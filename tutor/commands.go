@@ -1,11 +1,13 @@
 // This file holds every tea.Cmd the tutor issues. All I/O happens here:
 // reading and saving progress, drawing chapters, opening the browser and
-// the editor, building and running
-// stages, reading their traces, and the clock.
+// the editor, building and running stages, reading their traces, the
+// clock, and the exercises: the workbook's operations, watching a stage's
+// files and checking it.
 
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +17,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/loopfromscratch/loop/internal/exercise"
 )
 
 // loadProgressCmd reads the progress file.
@@ -89,8 +93,21 @@ func openDocsCmd(s *site, page string) tea.Cmd {
 // editCmd hands the terminal to the learner's editor on path (editor is
 // $EDITOR, which may carry flags), and takes it back when it exits.
 func editCmd(editor, root, path string) tea.Cmd {
+	return editAtCmd(editor, root, path, 0)
+}
+
+// editAtCmd is editCmd at a line (from 1; 0 for none), for the editors
+// known to take +LINE before the file.
+func editAtCmd(editor, root, path string, line int) tea.Cmd {
 	args := strings.Fields(editor)
-	c := exec.Command(args[0], append(args[1:], filepath.Join(root, filepath.FromSlash(path)))...)
+	file := filepath.Join(root, filepath.FromSlash(path))
+	switch filepath.Base(args[0]) {
+	case "vi", "vim", "nvim", "nano", "emacs", "emacsclient", "micro", "kak", "mg", "joe", "ne":
+		if line > 0 {
+			args = append(args, fmt.Sprintf("+%d", line))
+		}
+	}
+	c := exec.Command(args[0], append(args[1:], file)...)
 	return tea.ExecProcess(c, func(err error) tea.Msg { return editorClosedMsg{Path: path, Err: err} })
 }
 
@@ -174,4 +191,140 @@ func stopStageCmd(run int, p *stageProc, ps *procs) tea.Cmd {
 // tickCmd moves the clock ten times a second.
 func tickCmd(run int) tea.Cmd {
 	return tea.Tick(100*time.Millisecond, func(t time.Time) tea.Msg { return tickedMsg{Run: run, At: t} })
+}
+
+// listExercisesCmd reads every exercise's status; without a workbook
+// there is nothing to list.
+func listExercisesCmd(wb *exercise.Workbook) tea.Cmd {
+	if wb == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		entries, err := wb.List()
+		if err != nil {
+			return exercisesFailedMsg{Err: err}
+		}
+		return exercisesListedMsg{Entries: entries}
+	}
+}
+
+// startExerciseCmd writes exercise id's stub (nothing, if started).
+func startExerciseCmd(wb *exercise.Workbook, id string) tea.Cmd {
+	return func() tea.Msg {
+		st, err := wb.Start(id)
+		if err != nil {
+			return exerciseFailedMsg{ID: id, Op: "start", Err: err}
+		}
+		return exerciseStartedMsg{ID: id, Started: st}
+	}
+}
+
+// nextHintCmd shows, and remembers, one more hint.
+func nextHintCmd(wb *exercise.Workbook, id string) tea.Cmd {
+	return func() tea.Msg {
+		n, h, err := wb.NextHint(id)
+		if err != nil {
+			return exerciseFailedMsg{ID: id, Op: "hint", Err: err}
+		}
+		return hintShownMsg{ID: id, N: n, Hint: h}
+	}
+}
+
+// solutionCmd diffs the learner's file against the reference.
+func solutionCmd(wb *exercise.Workbook, id string) tea.Cmd {
+	return func() tea.Msg {
+		d, err := wb.Solution(id)
+		if err != nil {
+			return exerciseFailedMsg{ID: id, Op: "solution", Err: err}
+		}
+		return solutionShownMsg{ID: id, Diff: d}
+	}
+}
+
+// resetExerciseCmd writes the stub again.
+func resetExerciseCmd(wb *exercise.Workbook, id string) tea.Cmd {
+	return func() tea.Msg {
+		if err := wb.Reset(id); err != nil {
+			return exerciseFailedMsg{ID: id, Op: "reset", Err: err}
+		}
+		return exerciseResetMsg{ID: id}
+	}
+}
+
+// restoreExerciseCmd puts the reference back.
+func restoreExerciseCmd(wb *exercise.Workbook, id string) tea.Cmd {
+	return func() tea.Msg {
+		if err := wb.Restore(id); err != nil {
+			return exerciseFailedMsg{ID: id, Op: "restore", Err: err}
+		}
+		return exerciseRestoredMsg{ID: id}
+	}
+}
+
+// watchStageCmd starts watching a stage's folder for exercise ex, as
+// watch number id.
+func watchStageCmd(set *watchSet, id int, ex, root, stage string) tea.Cmd {
+	return func() tea.Msg {
+		fw, err := watchStage(set, id, ex, root, stage)
+		if err != nil {
+			return watchFailedMsg{Watch: id, Err: err}
+		}
+		return watchStartedMsg{Watch: fw}
+	}
+}
+
+// waitForSaveCmd waits for the next save in the watched folder. Update
+// issues it again after each one; it ends when the watcher is closed.
+func waitForSaveCmd(fw *fileWatcher) tea.Cmd {
+	return func() tea.Msg {
+		files, err, ok := fw.nextSave(debounce)
+		switch {
+		case !ok:
+			return watchClosedMsg{Watch: fw.id}
+		case err != nil:
+			return watchFailedMsg{Watch: fw.id, Err: err}
+		}
+		return filesSavedMsg{Watch: fw.id, Files: files}
+	}
+}
+
+// closeWatchCmd stops a watch.
+func closeWatchCmd(fw *fileWatcher) tea.Cmd {
+	return func() tea.Msg {
+		fw.Close()
+		return watchClosedMsg{Watch: fw.id}
+	}
+}
+
+// checkExerciseCmd runs exercise id's stage tests as check number check.
+// The check before it, if any, is cancelled first and waited for, so only
+// one go test runs at a time.
+func checkExerciseCmd(check int, job, previous *checkJob, wb *exercise.Workbook, id string, ps *procs) tea.Cmd {
+	return func() tea.Msg {
+		if previous != nil {
+			previous.Cancel()
+		}
+		if !ps.begin() {
+			job.skip()
+			return checkCancelledMsg{Check: check}
+		}
+		defer ps.end()
+		r, err := job.run(wb, id)
+		if errors.Is(err, context.Canceled) {
+			return checkCancelledMsg{Check: check}
+		}
+		st, serr := wb.Status(id)
+		if err == nil {
+			err = serr
+		}
+		return exerciseCheckedMsg{Check: check, ID: id, Result: r, Status: st, Err: err}
+	}
+}
+
+// cancelCheckCmd stops a check under way and waits for its go test to go.
+func cancelCheckCmd(job *checkJob) tea.Cmd {
+	return func() tea.Msg {
+		job.Cancel()
+		return nil
+	}
 }

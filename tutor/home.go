@@ -1,7 +1,7 @@
 // This file holds the home screen: the course's table of contents in the
 // book's reading order (docs/README.md's numbered list), each chapter with
 // the learner's progress. A chapter that teaches a stage has a row for each
-// thing to do with the stage (its lesson, a run; exercises join them), so
+// thing to do with the stage (its lesson, a run, its exercises), so
 // the why chapters come before stage 1 and patterns, anti-patterns, Go's
 // runtime and performance after stage 4.
 
@@ -71,11 +71,10 @@ func buildTOC(b *book.Book, stages []stage) []tocEntry {
 type rowKind int
 
 const (
-	rowChapter rowKind = iota // a chapter to read
-	rowLesson                 // a stage's chapter
-	rowRun                    // a live run of the stage
-	// An exercises row per stage goes here: add its kind, a line in
-	// homeRows, its label and marks in drawRow, and what enter does.
+	rowChapter   rowKind = iota // a chapter to read
+	rowLesson                   // a stage's chapter
+	rowRun                      // a live run of the stage
+	rowExercises                // the stage's exercises
 )
 
 // homeRow is one selectable line of the home screen.
@@ -84,8 +83,9 @@ type homeRow struct {
 	entry int // index into the toc
 }
 
-// homeRows lists the selectable rows of toc in order.
-func homeRows(toc []tocEntry) []homeRow {
+// homeRows lists the selectable rows of toc in order; a stage with
+// exercises (an entry in exercises) has a row for them.
+func homeRows(toc []tocEntry, exercises map[int]exerciseCount) []homeRow {
 	var rows []homeRow
 	for i, e := range toc {
 		if e.Stage < 0 {
@@ -93,9 +93,15 @@ func homeRows(toc []tocEntry) []homeRow {
 			continue
 		}
 		rows = append(rows, homeRow{rowLesson, i}, homeRow{rowRun, i})
+		if exercises[e.Stage].Total > 0 {
+			rows = append(rows, homeRow{rowExercises, i})
+		}
 	}
 	return rows
 }
+
+// exerciseCount is how many exercises a stage has, and how many passed.
+type exerciseCount struct{ Passed, Total int }
 
 // homeModel is the home screen.
 type homeModel struct {
@@ -103,13 +109,14 @@ type homeModel struct {
 	rows       []homeRow
 	stages     []stage
 	progress   progress
-	cursor     int    // index into rows
-	confirming bool   // asking whether to reset progress
-	footer     string // the embedded server, shown under the list
+	cursor     int                   // index into rows
+	confirming bool                  // asking whether to reset progress
+	footer     string                // the embedded server, shown under the list
+	exercises  map[int]exerciseCount // by stage index
 }
 
-func newHome(toc []tocEntry, stages []stage, footer string) homeModel {
-	return homeModel{toc: toc, rows: homeRows(toc), stages: stages, footer: footer, progress: progress{}}
+func newHome(toc []tocEntry, stages []stage, footer string, exercises map[int]exerciseCount) homeModel {
+	return homeModel{toc: toc, rows: homeRows(toc, exercises), stages: stages, footer: footer, progress: progress{}, exercises: exercises}
 }
 
 func (h homeModel) title() string { return "contents" }
@@ -118,11 +125,15 @@ func (h homeModel) keyMap() keyMap {
 	if h.confirming {
 		return keyMap{short: []key.Binding{keys.Yes, keys.No}}
 	}
+	short := []key.Binding{keys.Up, keys.Down, keys.Open, keys.Run, global.Docs, global.Help, global.Quit}
+	if len(h.exercises) > 0 {
+		short = []key.Binding{keys.Up, keys.Down, keys.Open, keys.Run, keys.Exercises, global.Help, global.Quit}
+	}
 	return keyMap{
-		short: []key.Binding{keys.Up, keys.Down, keys.Open, keys.Run, global.Docs, global.Help, global.Quit},
+		short: short,
 		full: [][]key.Binding{
 			{keys.Up, keys.Down},
-			{keys.Lesson, keys.Run, keys.Compare, global.Docs},
+			{keys.Lesson, keys.Run, keys.Exercises, keys.Compare, global.Docs},
 			{keys.Reset, global.Help, global.Quit},
 		},
 	}
@@ -185,9 +196,15 @@ func (h homeModel) handleKey(msg tea.KeyMsg) (homeModel, tea.Cmd) {
 		return h, chooseCmd(compareChosenMsg{})
 	case key.Matches(msg, keys.Reset):
 		h.confirming = true
+	case key.Matches(msg, keys.Exercises) && (!ok || entry.Stage < 0):
+		return h, chooseCmd(exercisesChosenMsg{})
 	case !ok:
+	case key.Matches(msg, keys.Exercises):
+		return h, chooseCmd(exercisesChosenMsg{Stage: h.stages[entry.Stage].Dir})
 	case key.Matches(msg, keys.Lesson) && row.kind == rowRun && msg.String() == "enter":
 		return h, chooseCmd(runChosenMsg{Stage: entry.Stage})
+	case key.Matches(msg, keys.Lesson) && row.kind == rowExercises && msg.String() == "enter":
+		return h, chooseCmd(exercisesChosenMsg{Stage: h.stages[entry.Stage].Dir})
 	case key.Matches(msg, keys.Lesson):
 		return h, chooseCmd(lessonChosenMsg{File: entry.File})
 	case key.Matches(msg, keys.Run) && entry.Stage >= 0:
@@ -284,6 +301,8 @@ func (h homeModel) drawRow(ri, width int) string {
 		indent, label, marks = "     ", "lesson", readMark(sp.Read)
 	case rowRun:
 		indent, label, marks = "     ", "run it live", runMark(sp.Run)
+	case rowExercises:
+		indent, label, marks = "     ", "exercises", exercisesMark(h.exercises[e.Stage])
 	}
 	pointer := "  "
 	if ri == h.cursor {
@@ -306,6 +325,17 @@ func readMark(done bool) string {
 		return doneStyle.Render("● read")
 	}
 	return dimStyle.Render("○ read")
+}
+
+func exercisesMark(c exerciseCount) string {
+	text := fmt.Sprintf("%d/%d passed", c.Passed, c.Total)
+	if c.Passed == c.Total {
+		return doneStyle.Render("● " + text)
+	}
+	if c.Passed > 0 {
+		return doneStyle.Render("◐ " + text)
+	}
+	return dimStyle.Render("○ " + text)
 }
 
 func runMark(done bool) string {

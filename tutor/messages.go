@@ -8,6 +8,7 @@ package main
 import (
 	"time"
 
+	"github.com/loopfromscratch/loop/internal/exercise"
 	"github.com/loopfromscratch/loop/internal/trace"
 )
 
@@ -76,8 +77,15 @@ type editorClosedMsg struct {
 	Err  error
 }
 
-// runChosenMsg says the learner asked to run a stage.
-type runChosenMsg struct{ Stage int } // index into the stages
+// runChosenMsg says the learner asked to run a stage (an index into the
+// stages). With Exercise set it is the run of a stage whose tests just
+// passed with that exercise written: "your loop" when Yours, else the
+// reference the learner restored.
+type runChosenMsg struct {
+	Stage    int
+	Exercise string
+	Yours    bool
+}
 
 // compareChosenMsg says the learner asked for the comparison of runs.
 type compareChosenMsg struct{}
@@ -164,3 +172,96 @@ type tickedMsg struct {
 	Run int
 	At  time.Time
 }
+
+// exercisesChosenMsg says the learner asked for the exercises, at the
+// first one of stage folder Stage ("" for where the cursor was).
+type exercisesChosenMsg struct{ Stage string }
+
+// exercisesListedMsg carries every exercise with the learner's status.
+type exercisesListedMsg struct{ Entries []exercise.Entry }
+
+// exercisesFailedMsg says the exercises could not be read.
+type exercisesFailedMsg struct{ Err error }
+
+// Error says why.
+func (m exercisesFailedMsg) Error() string { return m.Err.Error() }
+
+// exerciseChosenMsg says the learner asked to do Action with exercise ID.
+type exerciseChosenMsg struct {
+	ID     string
+	Action exerciseAction
+}
+
+// exerciseStartedMsg says exercise ID's stub was written (or it was
+// started already) and where to begin writing.
+type exerciseStartedMsg struct {
+	ID      string
+	Started exercise.Started
+}
+
+// exerciseFailedMsg says an operation on exercise ID failed.
+type exerciseFailedMsg struct {
+	ID  string
+	Op  string // "start", "hint", …
+	Err error
+}
+
+// Error names the operation and why it failed.
+func (m exerciseFailedMsg) Error() string { return m.Op + " " + m.ID + ": " + m.Err.Error() }
+
+// hintShownMsg says hint N of exercise ID was shown (and remembered).
+type hintShownMsg struct {
+	ID   string
+	N    int
+	Hint string
+}
+
+// solutionShownMsg carries the reference of exercise ID as a diff
+// against the learner's file ("" when they are the same).
+type solutionShownMsg struct {
+	ID   string
+	Diff string
+}
+
+// exerciseResetMsg says exercise ID's stub was written again.
+type exerciseResetMsg struct{ ID string }
+
+// exerciseRestoredMsg says exercise ID's reference was put back.
+type exerciseRestoredMsg struct{ ID string }
+
+// watchStartedMsg says the watcher of a stage's files is set up.
+type watchStartedMsg struct{ Watch *fileWatcher }
+
+// watchFailedMsg says watch Watch could not be set up, or stopped with an
+// error.
+type watchFailedMsg struct {
+	Watch int
+	Err   error
+}
+
+// Error says why the files are not watched.
+func (m watchFailedMsg) Error() string { return "watching the files: " + m.Err.Error() }
+
+// filesSavedMsg says the learner saved .go files of the watched stage
+// (their names), once the folder was quiet again.
+type filesSavedMsg struct {
+	Watch int
+	Files []string
+}
+
+// watchClosedMsg says watch Watch is closed.
+type watchClosedMsg struct{ Watch int }
+
+// exerciseCheckedMsg carries the verdict of check Check of exercise ID,
+// and its status after it. Err is a check that could not run.
+type exerciseCheckedMsg struct {
+	Check  int
+	ID     string
+	Result exercise.Result
+	Status exercise.Status
+	Err    error
+}
+
+// checkCancelledMsg says check Check was cancelled (a newer save, or the
+// learner left) and its go test is gone.
+type checkCancelledMsg struct{ Check int }

@@ -41,23 +41,28 @@ func (s runState) over() bool { return s >= runFinished }
 
 // runModel is the run screen for one run of one stage.
 type runModel struct {
-	id      int // distinguishes this run's messages from an older run's
-	stage   stage
-	index   int // the stage's index
-	state   runState
-	spinner spinner.Model
-	build   *buildJob // the go build of this run; nil in tests that replay a trace
-	proc    *stageProc
-	started time.Time // when the process started, for the live clock
-	clockUS int64     // the clock: µs since the stage started
-	tl      *timeline
-	events  []trace.Event
-	raw     []string // stderr lines that were not events (a panic…)
-	failure string   // the compiler's or the system's message
-	code    int      // the exit code once finished
-	expl    *explanation
-	outcome *outcome // how the stage process ended; nil until it has
-	scroll  int      // first body line shown
+	id    int // distinguishes this run's messages from an older run's
+	stage stage
+	index int // the stage's index
+	// exercise, when set, is the exercise whose tests just passed: this
+	// run is the learner's code ("your loop") when yours, else the
+	// reference they restored.
+	exercise string
+	yours    bool
+	state    runState
+	spinner  spinner.Model
+	build    *buildJob // the go build of this run; nil in tests that replay a trace
+	proc     *stageProc
+	started  time.Time // when the process started, for the live clock
+	clockUS  int64     // the clock: µs since the stage started
+	tl       *timeline
+	events   []trace.Event
+	raw      []string // stderr lines that were not events (a panic…)
+	failure  string   // the compiler's or the system's message
+	code     int      // the exit code once finished
+	expl     *explanation
+	outcome  *outcome // how the stage process ended; nil until it has
+	scroll   int      // first body line shown
 
 	// The loop pane: tab gives it the arrow keys; it follows the latest
 	// event until scrolled, and may show one request's events only.
@@ -93,7 +98,30 @@ func (r runModel) cancelledBuilding() bool {
 }
 
 func (r runModel) title() string {
+	if r.exercise != "" {
+		return r.stage.Title() + " · your loop (" + r.exercise + ")"
+	}
 	return r.stage.Title() + " · run"
+}
+
+// heading is what the explanation is headed.
+func (r runModel) heading() string {
+	if r.exercise != "" {
+		return "Your loop"
+	}
+	return "What happened"
+}
+
+// banner is the line above the waterfall of an exercise's run: the stage
+// as it is on disk passed its tests, and runs live. A pass with the
+// reference restored is said to be one (it does not count as the
+// learner's).
+func (r runModel) banner(width int) string {
+	text := "✓ " + r.exercise + " passes every test of ./" + r.stage.Dir + " · your loop, live against the slow server"
+	if !r.yours {
+		text = "✓ ./" + r.stage.Dir + " passes with " + r.exercise + "'s reference restored (not counted as your pass) · live"
+	}
+	return doneStyle.Render(truncate(text, width))
 }
 
 func (r runModel) keyMap() keyMap {
@@ -182,7 +210,7 @@ func (r runModel) handleKey(msg tea.KeyMsg, width, bodyHeight int) (runModel, te
 	case !r.state.over():
 		return r, nil
 	case key.Matches(msg, keys.Run):
-		return r, chooseCmd(runChosenMsg{Stage: r.index})
+		return r, chooseCmd(runChosenMsg{Stage: r.index, Exercise: r.exercise, Yours: r.yours})
 	case key.Matches(msg, keys.Compare):
 		return r, chooseCmd(compareChosenMsg{})
 	case key.Matches(msg, keys.Lesson):
@@ -313,7 +341,11 @@ func (r runModel) bodyLines(width int) []string {
 		pane := r.logPane(pw, ph+1)
 		block = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(leftW).Render(block), paneStyle.Render(pane))
 	}
-	lines = append(lines, "")
+	if r.exercise != "" {
+		lines = append(lines, r.banner(width))
+	} else {
+		lines = append(lines, "")
+	}
 	lines = append(lines, strings.Split(block, "\n")...)
 
 	if len(r.raw) > 0 {
@@ -341,7 +373,7 @@ func (r runModel) bodyLines(width int) []string {
 		return lines
 	}
 	if r.expl != nil {
-		lines = append(lines, "", titleStyle.Render("What happened"))
+		lines = append(lines, "", titleStyle.Render(r.heading()))
 		for _, para := range r.expl.Lines() {
 			for _, l := range wrap(para, width-4, "  ") {
 				lines = append(lines, "  "+l)

@@ -12,6 +12,7 @@ const (
 	screenLesson
 	screenRun
 	screenCompare
+	screenExercises
 )
 
 // screen is a child model as the root's View sees it.

@@ -14,10 +14,17 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/loopfromscratch/loop/internal/book"
+	"github.com/loopfromscratch/loop/internal/exercise"
 )
 
-// Update handles one message.
+// Update handles one message, then stops watching a stage's files once
+// the learner has left the exercises.
 func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	return next.(model).settleWatch(cmd)
+}
+
+func (m model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		return m.resized(msg)
@@ -63,7 +70,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case runChosenMsg:
-		return m.startRun(msg.Stage)
+		return m.startRun(msg.Stage, msg.Exercise, msg.Yours)
 	case compareChosenMsg:
 		m.active = screenCompare
 		return m, nil
@@ -87,6 +94,38 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.ticked(msg)
 	case spinner.TickMsg:
 		return m.spun(msg)
+	case exercisesChosenMsg:
+		return m.openExercises(msg)
+	case exercisesListedMsg:
+		return m.exercisesListed(msg)
+	case exercisesFailedMsg:
+		m.exercises.failure = msg.Error()
+		return m, nil
+	case exerciseChosenMsg:
+		return m.exerciseChosen(msg)
+	case exerciseStartedMsg:
+		return m.exerciseStarted(msg)
+	case exerciseFailedMsg:
+		m.exercises.note = msg.Error()
+		return m, nil
+	case hintShownMsg:
+		return m.hintShown(msg)
+	case solutionShownMsg:
+		return m.solutionShown(msg)
+	case exerciseResetMsg:
+		return m.exerciseReset(msg)
+	case exerciseRestoredMsg:
+		return m.exerciseRestored(msg)
+	case watchStartedMsg:
+		return m.watchStarted(msg)
+	case watchFailedMsg:
+		return m.watchFailed(msg)
+	case filesSavedMsg:
+		return m.filesSaved(msg)
+	case watchClosedMsg, checkCancelledMsg:
+		return m, nil
+	case exerciseCheckedMsg:
+		return m.exerciseChecked(msg)
 	}
 	return m, nil
 }
@@ -119,6 +158,8 @@ func (m model) keyPressed(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.quit()
 	case m.active == screenHome && m.home.confirming:
 		// y/n only; q must not quit in the middle of a question.
+	case m.active == screenExercises && m.exercises.captures(msg):
+		// A question, or esc closing the solution.
 	case key.Matches(msg, global.Quit):
 		return m.quit()
 	case key.Matches(msg, global.Help):
@@ -132,6 +173,9 @@ func (m model) keyPressed(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		p := back[len(back)-1]
 		m.lesson.back = back[:len(back)-1]
 		return m.openLesson(p.File, "", &p)
+	case key.Matches(msg, global.Back) && m.active == screenRun && m.run.exercise != "":
+		m.active = screenExercises
+		return m, nil
 	case key.Matches(msg, global.Back) && m.active != screenHome:
 		m.active = screenHome
 		return m, nil
@@ -146,17 +190,20 @@ func (m model) keyPressed(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return next, tea.Batch(cmd, save)
 	case screenRun:
 		m.run, cmd = m.run.handleKey(msg, m.width, m.bodyHeight())
+	case screenExercises:
+		m.exercises, cmd = m.exercises.handleKey(msg, m.bodyHeight())
 	}
 	return m, cmd
 }
 
-// quit stops a running stage first; the program's exit path stops any
-// other process as well.
+// quit stops a running stage and the watch first; the program's exit
+// path stops any other process, check or watch as well.
 func (m model) quit() (tea.Model, tea.Cmd) {
+	m, unwatch := m.stopWatching()
 	if m.run.proc != nil && !m.run.state.over() {
-		return m, tea.Sequence(stopStageCmd(m.run.id, m.run.proc, m.cfg.Procs), tea.Quit)
+		return m, tea.Sequence(unwatch, stopStageCmd(m.run.id, m.run.proc, m.cfg.Procs), tea.Quit)
 	}
-	return m, tea.Quit
+	return m, tea.Sequence(unwatch, tea.Quit)
 }
 
 func (m model) setProgress(p progress) (tea.Model, tea.Cmd) {
@@ -178,6 +225,8 @@ func (m model) docsPage() string {
 		return page
 	case screenRun:
 		return m.run.stage.Dir + ".html"
+	case screenExercises:
+		return "exercises.html"
 	}
 	return ""
 }
@@ -283,8 +332,9 @@ func (m model) stepChapter(msg chapterStepMsg) (tea.Model, tea.Cmd) {
 	return m.openLesson(m.toc[i+msg.Step].File, "", nil)
 }
 
-// startRun builds the stage; a run still going is stopped first.
-func (m model) startRun(i int) (tea.Model, tea.Cmd) {
+// startRun builds the stage; a run still going is stopped first. ex is
+// the exercise whose pass the run follows, if any (see runModel).
+func (m model) startRun(i int, ex string, yours bool) (tea.Model, tea.Cmd) {
 	if i < 0 || i >= len(m.cfg.Env.Stages) {
 		return m, nil
 	}
@@ -296,6 +346,7 @@ func (m model) startRun(i int) (tea.Model, tea.Cmd) {
 	m.runs++
 	s := m.cfg.Env.Stages[i]
 	m.run = newRun(m.runs, s, i)
+	m.run.exercise, m.run.yours = ex, yours
 	m.run.build = newBuildJob(m.cfg.Ctx)
 	m.active = screenRun
 	m.home = m.home.selectStage(i)
@@ -401,11 +452,281 @@ func (m model) ticked(msg tickedMsg) (tea.Model, tea.Cmd) {
 	return m, tickCmd(m.run.id)
 }
 
+// spun moves the spinners that are turning: the run's while it builds or
+// runs, the exercises' while a check runs. Each ignores the other's ticks.
 func (m model) spun(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
-	if m.run.state.over() {
+	var run, check tea.Cmd
+	if !m.run.state.over() {
+		m.run.spinner, run = m.run.spinner.Update(msg)
+	}
+	if m.exercises.checking {
+		m.exercises.spinner, check = m.exercises.spinner.Update(msg)
+	}
+	return m, tea.Batch(run, check)
+}
+
+// openExercises shows the exercises, at a stage's first one, and reads
+// their status again.
+func (m model) openExercises(msg exercisesChosenMsg) (tea.Model, tea.Cmd) {
+	m.active = screenExercises
+	if msg.Stage != "" {
+		m.exercises = m.exercises.selectStage(msg.Stage)
+	}
+	return m, listExercisesCmd(m.cfg.Workbook)
+}
+
+func (m model) exercisesListed(msg exercisesListedMsg) (tea.Model, tea.Cmd) {
+	first := !m.exercises.loaded
+	stage := ""
+	if e, ok := m.exercises.selected(); ok && !first {
+		stage = e.Stage()
+	} else if _, e, ok := m.home.selected(); ok && e.Stage >= 0 {
+		stage = m.cfg.Env.Stages[e.Stage].Dir
+	}
+	m.exercises = m.exercises.setEntries(msg.Entries)
+	if first && stage != "" {
+		m.exercises = m.exercises.selectStage(stage)
+	}
+	m.home.exercises = exerciseCounts(m.cfg.Workbook, msg.Entries, m.cfg.Env.Stages)
+	return m, nil
+}
+
+// exerciseChosen does what the learner asked with an exercise.
+func (m model) exerciseChosen(msg exerciseChosenMsg) (tea.Model, tea.Cmd) {
+	wb := m.cfg.Workbook
+	e, i := m.exercises.entry(msg.ID)
+	if wb == nil || i < 0 {
+		m.exercises.note = "The exercises cannot be read here."
 		return m, nil
 	}
-	var cmd tea.Cmd
-	m.run.spinner, cmd = m.run.spinner.Update(msg)
-	return m, cmd
+	switch msg.Action {
+	case actStart:
+		m.exercises.note = "starting " + msg.ID + " …"
+		return m, startExerciseCmd(wb, msg.ID)
+	case actEdit:
+		line := m.exercises.lines[msg.ID]
+		if m.cfg.Editor == "" {
+			where := e.File
+			if line > 0 {
+				where = fmt.Sprintf("%s:%d", e.File, line)
+			}
+			m.exercises.note = "Open " + where + " in your editor (set $EDITOR and e opens it from here)."
+			return m, nil
+		}
+		return m, editAtCmd(m.cfg.Editor, m.cfg.Env.Root, e.File, line)
+	case actHint:
+		return m, nextHintCmd(wb, msg.ID)
+	case actSolution:
+		return m, solutionCmd(wb, msg.ID)
+	case actCheck:
+		if e.Status == exercise.NotStarted && m.exercises.watching != msg.ID {
+			m.exercises.note = msg.ID + " is not started: s writes the stub and watches the file."
+			return m, nil
+		}
+		m, watch := m.watchExercise(msg.ID)
+		m, check := m.checkExercise(msg.ID)
+		return m, tea.Batch(watch, check)
+	case actReset:
+		return m, resetExerciseCmd(wb, msg.ID)
+	case actRestore:
+		return m, restoreExerciseCmd(wb, msg.ID)
+	}
+	return m, nil
+}
+
+// exerciseStarted says where to write and watches the stage; an exercise
+// started before is checked at once, so the learner sees where they are.
+func (m model) exerciseStarted(msg exerciseStartedMsg) (tea.Model, tea.Cmd) {
+	st := msg.Started
+	m.exercises.lines[msg.ID] = st.Line
+	e, _ := m.exercises.entry(msg.ID)
+	edit := ""
+	if m.cfg.Editor != "" {
+		edit = " (e opens it)"
+	}
+	if st.Already {
+		m.exercises.note = fmt.Sprintf("%s was started before: %s:%d%s. Checking it now; every save checks it again.", msg.ID, st.File, st.Line, edit)
+	} else {
+		m.exercises.note = fmt.Sprintf("Started: open %s:%d%s and write %s. Every save runs the tests of ./%s.",
+			st.File, st.Line, edit, strings.Join(e.Functions, ", "), e.Stage())
+	}
+	if st.Warning != "" {
+		m.exercises.note += " Note: " + st.Warning
+	}
+	delete(m.exercises.results, msg.ID)
+	m, watch := m.watchExercise(msg.ID)
+	cmds := []tea.Cmd{listExercisesCmd(m.cfg.Workbook), watch}
+	if st.Already {
+		var check tea.Cmd
+		m, check = m.checkExercise(msg.ID)
+		cmds = append(cmds, check)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m model) hintShown(msg hintShownMsg) (tea.Model, tea.Cmd) {
+	e, i := m.exercises.entry(msg.ID)
+	if i < 0 {
+		return m, nil
+	}
+	m.exercises.entries[i].Hints = max(e.Hints, msg.N)
+	if msg.N == len(e.Exercise.Hints) {
+		m.exercises.note = "That was the last hint: v shows the solution (it asks first)."
+	}
+	return m, nil
+}
+
+func (m model) solutionShown(msg solutionShownMsg) (tea.Model, tea.Cmd) {
+	if msg.Diff == "" {
+		m.exercises.note = "Your file holds the reference already: nothing to show."
+		return m, nil
+	}
+	if msg.ID == m.exercises.selectedID() {
+		m.exercises.diff, m.exercises.diffTop = msg.Diff, 0
+	}
+	return m, nil
+}
+
+// exerciseReset watches the exercise again: the stub's save checks it.
+func (m model) exerciseReset(msg exerciseResetMsg) (tea.Model, tea.Cmd) {
+	e, _ := m.exercises.entry(msg.ID)
+	m.exercises.note = "The stub of " + msg.ID + " is back in " + e.File + " (what you wrote is kept in a backup)."
+	delete(m.exercises.results, msg.ID)
+	m, watch := m.watchExercise(msg.ID)
+	return m, tea.Batch(watch, listExercisesCmd(m.cfg.Workbook))
+}
+
+// exerciseRestored ends the exercise, and its watch.
+func (m model) exerciseRestored(msg exerciseRestoredMsg) (tea.Model, tea.Cmd) {
+	e, _ := m.exercises.entry(msg.ID)
+	m.exercises.note = "The reference of " + msg.ID + " is back in " + e.File + ", and the exercise has ended (what you wrote is kept in a backup)."
+	delete(m.exercises.results, msg.ID)
+	var unwatch tea.Cmd
+	if m.exercises.watching == msg.ID {
+		m, unwatch = m.stopWatching()
+	}
+	return m, tea.Batch(unwatch, listExercisesCmd(m.cfg.Workbook))
+}
+
+// watchExercise watches exercise id's stage, instead of what was watched.
+func (m model) watchExercise(id string) (model, tea.Cmd) {
+	x := m.exercises
+	if x.watching == id {
+		return m, nil
+	}
+	e, i := x.entry(id)
+	if i < 0 {
+		return m, nil
+	}
+	m, unwatch := m.stopWatching()
+	m.exercises.watches++
+	m.exercises.watching = id
+	return m, tea.Batch(unwatch, watchStageCmd(m.cfg.Watches, m.exercises.watches, id, m.cfg.Env.Root, e.Stage()))
+}
+
+// stopWatching closes the watch and cancels the check under way.
+func (m model) stopWatching() (model, tea.Cmd) {
+	x := m.exercises
+	var cmds []tea.Cmd
+	if x.watch != nil {
+		cmds = append(cmds, closeWatchCmd(x.watch))
+	}
+	if x.checking && x.check != nil {
+		cmds = append(cmds, cancelCheckCmd(x.check))
+	}
+	m.exercises.watching, m.exercises.watch, m.exercises.checking, m.exercises.saved = "", nil, false, nil
+	return m, tea.Batch(cmds...)
+}
+
+// settleWatch stops watching once the learner is neither on the
+// exercises screen nor on the run of the exercise watched.
+func (m model) settleWatch(cmd tea.Cmd) (tea.Model, tea.Cmd) {
+	if m.exercises.watching == "" || m.watchWanted() {
+		return m, cmd
+	}
+	m, unwatch := m.stopWatching()
+	return m, tea.Batch(cmd, unwatch)
+}
+
+func (m model) watchWanted() bool {
+	return m.active == screenExercises || (m.active == screenRun && m.run.exercise == m.exercises.watching)
+}
+
+// watchStarted keeps the watcher if it is still wanted, and waits for a
+// save.
+func (m model) watchStarted(msg watchStartedMsg) (tea.Model, tea.Cmd) {
+	fw := msg.Watch
+	if fw.id != m.exercises.watches || fw.exercise != m.exercises.watching {
+		return m, closeWatchCmd(fw) // the learner has moved on
+	}
+	m.exercises.watch = fw
+	return m, waitForSaveCmd(fw)
+}
+
+func (m model) watchFailed(msg watchFailedMsg) (tea.Model, tea.Cmd) {
+	if msg.Watch != m.exercises.watches || m.exercises.watching == "" {
+		return m, nil
+	}
+	m.exercises.note = msg.Error() + " — c checks by hand."
+	m, unwatch := m.stopWatching()
+	return m, unwatch
+}
+
+// filesSaved checks the watched exercise, cancelling a check under way;
+// on the run of the exercise it stops the run and comes back here.
+func (m model) filesSaved(msg filesSavedMsg) (tea.Model, tea.Cmd) {
+	fw := m.exercises.watch
+	if fw == nil || msg.Watch != fw.id {
+		return m, nil
+	}
+	m.exercises.saved, m.exercises.note = msg.Files, ""
+	var stop tea.Cmd
+	if m.active == screenRun {
+		if m.run.state == runRunning || m.run.state == runBuilding {
+			next, cmd := m.cancelRun()
+			m, stop = next.(model), cmd
+		}
+		m.active = screenExercises
+	}
+	m, check := m.checkExercise(fw.exercise)
+	return m, tea.Batch(stop, check, waitForSaveCmd(fw))
+}
+
+// checkExercise runs exercise id's stage tests; a check under way is
+// cancelled first.
+func (m model) checkExercise(id string) (model, tea.Cmd) {
+	x := &m.exercises
+	var previous *checkJob
+	if x.checking {
+		previous = x.check
+	}
+	x.checks++
+	x.check = newCheckJob(m.cfg.Ctx)
+	x.checking = true
+	return m, tea.Batch(x.spinner.Tick, checkExerciseCmd(x.checks, x.check, previous, m.cfg.Workbook, id, m.cfg.Procs))
+}
+
+// exerciseChecked shows the verdict; a pass of the watched exercise runs
+// its stage live: the learner's loop.
+func (m model) exerciseChecked(msg exerciseCheckedMsg) (tea.Model, tea.Cmd) {
+	if msg.Check != m.exercises.checks || !m.exercises.checking {
+		return m, nil // a check since cancelled
+	}
+	m.exercises.checking = false
+	list := listExercisesCmd(m.cfg.Workbook)
+	if msg.Err != nil {
+		m.exercises.note = "check " + msg.ID + ": " + msg.Err.Error()
+		return m, list
+	}
+	m.exercises.results[msg.ID] = msg.Result
+	if msg.Result.Verdict != exercise.Pass || msg.ID != m.exercises.watching || m.active != screenExercises {
+		return m, list
+	}
+	for i, s := range m.cfg.Env.Stages {
+		if s.Dir == msg.Result.Stage {
+			next, run := m.startRun(i, msg.ID, msg.Status == exercise.Passed)
+			return next, tea.Batch(list, run)
+		}
+	}
+	return m, list
 }
