@@ -80,6 +80,14 @@ func TestPorts(t *testing.T) {
 		"a server's end holds its one port however many wait; a client's end its own")
 }
 
+func TestParseSockstatTW(t *testing.T) {
+	n, ok := parseSockstatTW("sockets: used 15\nTCP: inuse 4 orphan 0 tw 14712 alloc 4 mem 114\nUDP: inuse 0 mem 0\n")
+	assert.True(t, ok)
+	assert.Equal(t, 14_712, n)
+	_, ok = parseSockstatTW("UDP: inuse 0 mem 0\n")
+	assert.False(t, ok)
+}
+
 func TestMajorVersion(t *testing.T) {
 	assert.Equal(t, "20", major("v20.20.2", 1))
 	assert.Equal(t, "3.11", major("3.11.7", 2))
