@@ -18,18 +18,25 @@ import (
 	"github.com/loopfromscratch/loop/internal/trace"
 )
 
-// hangLimit is far beyond any honest run in these tests; a run that takes
-// longer is reported as hung instead of stalling the suite.
-const hangLimit = 30 * time.Second
+// hangLimit is far beyond any honest run in these tests, and beyond
+// runTimeout; a run that takes longer is reported as hung instead of
+// stalling the suite.
+const hangLimit = 20 * time.Second
+
+// runTimeout is the -timeout of the contract's runs against a server that
+// answers: an honest run needs well under a second, and a request that is
+// never called back then fails by its own deadline, with the trace to say
+// what it waited for, rather than at the stage's default of 30s.
+const runTimeout = "5s"
 
 // Contract runs the tests every stage program must pass.
 func Contract(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 	t.Run("answers ten requests at once, each with its own id", func(t *testing.T) {
 		srv := StartServer(t, slowserver.Config{Delay: Delay})
 		before := OpenFDs(t)
-		res := runWithin(t, stage, fetch, "-addr", srv.Addr(), "-n", "10")
+		res := runWithin(t, stage, fetch, "-addr", srv.Addr(), "-n", "10", "-timeout", runTimeout)
 
-		assert.Equal(t, stagecli.ExitOK, res.Code, "exit code; stderr: %s", res.Stderr)
+		RequireExit(t, res, stagecli.ExitOK, "every request is answered")
 		for req := 1; req <= 10; req++ {
 			assert.Contains(t, res.Stdout, AnswerLine(req)+"\n", "answer line for request %d", req)
 		}
@@ -38,19 +45,19 @@ func Contract(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 		stats := srv.Stats()
 		assert.EqualValues(t, 10, stats.Peak, "the server saw all ten requests waiting at once")
 		assert.EqualValues(t, 10, stats.Served, "the server answered all ten")
-		assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run (every socket closed)")
+		AssertFDsClosed(t, before, res)
 	})
 
 	t.Run("reports every request refused when nothing listens, at once", func(t *testing.T) {
 		before := OpenFDs(t)
-		res := runWithin(t, stage, fetch, "-addr", ClosedAddr(t), "-n", "10")
+		res := runWithin(t, stage, fetch, "-addr", ClosedAddr(t), "-n", "10", "-timeout", runTimeout)
 
-		assert.Equal(t, stagecli.ExitFailed, res.Code, "exit code")
+		RequireExit(t, res, stagecli.ExitFailed, "every request fails, refused")
 		for req := 1; req <= 10; req++ {
 			assert.Contains(t, res.Stdout, fmt.Sprintf("request %d failed: connect: connection refused\n", req))
 		}
 		assert.Contains(t, res.Stdout, "0 of 10 answered, 10 failed", "summary")
-		assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run")
+		AssertFDsClosed(t, before, res)
 	})
 
 	failures := []struct {
@@ -65,27 +72,27 @@ func Contract(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := StartServer(t, slowserver.Config{Delay: Delay, FailEvery: 5, FailMode: tc.mode})
 			before := OpenFDs(t)
-			res := runWithin(t, stage, fetch, "-addr", srv.Addr(), "-n", "10")
+			res := runWithin(t, stage, fetch, "-addr", srv.Addr(), "-n", "10", "-timeout", runTimeout)
 
-			assert.Equal(t, stagecli.ExitFailed, res.Code, "exit code")
+			RequireExit(t, res, stagecli.ExitFailed, "two requests fail, the others are answered")
 			assert.Equal(t, 2, strings.Count(res.Stdout, tc.cause), "failure lines naming %q:\n%s", tc.cause, res.Stdout)
 			assert.Equal(t, 8, strings.Count(res.Stdout, ": Response to Request "), "answered lines:\n%s", res.Stdout)
 			assert.Contains(t, res.Stdout, "8 of 10 answered, 2 failed", "summary")
-			assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run")
+			AssertFDsClosed(t, before, res)
 		})
 	}
 
 	t.Run("starts its own slow server when no -addr is given", func(t *testing.T) {
 		res := runWithin(t, stage, fetch, "-delay", "100ms", "-n", "3")
-		assert.Equal(t, stagecli.ExitOK, res.Code, "exit code; stderr: %s", res.Stderr)
+		RequireExit(t, res, stagecli.ExitOK, "every request is answered")
 		assert.Contains(t, res.Stdout, "no -addr given: started the slow server on 127.0.0.1:")
 		assert.Contains(t, res.Stdout, "3 responses in ")
 	})
 
 	t.Run("writes a trace whose events come in a sane order", func(t *testing.T) {
 		srv := StartServer(t, slowserver.Config{Delay: Delay})
-		res := runWithin(t, stage, fetch, "-addr", srv.Addr(), "-n", "3")
-		require.Equal(t, stagecli.ExitOK, res.Code, "exit code; stderr: %s", res.Stderr)
+		res := runWithin(t, stage, fetch, "-addr", srv.Addr(), "-n", "3", "-timeout", runTimeout)
+		RequireExit(t, res, stagecli.ExitOK, "every request is answered")
 		CheckTraceOrder(t, res.Events, 3)
 	})
 
@@ -154,7 +161,7 @@ func CheckTraceOrder(t *testing.T, events []trace.Event, n int) {
 
 // runWithin runs a stage and fails the test if it does not end within
 // hangLimit.
-func runWithin(t *testing.T, stage string, fetch stagecli.FetchFunc, args ...string) Result {
+func runWithin(t testing.TB, stage string, fetch stagecli.FetchFunc, args ...string) Result {
 	t.Helper()
 	return runWithinLimit(t, hangLimit, stage, fetch, args...)
 }
@@ -162,7 +169,7 @@ func runWithin(t *testing.T, stage string, fetch stagecli.FetchFunc, args ...str
 // runWithinLimit runs a stage and fails the test if it does not end within
 // limit. A stage that hangs is left running: nothing can stop a goroutine
 // from outside, and the test binary's end takes it.
-func runWithinLimit(t *testing.T, limit time.Duration, stage string, fetch stagecli.FetchFunc, args ...string) Result {
+func runWithinLimit(t testing.TB, limit time.Duration, stage string, fetch stagecli.FetchFunc, args ...string) Result {
 	t.Helper()
 	type outcome struct {
 		res Result
@@ -179,7 +186,7 @@ func runWithinLimit(t *testing.T, limit time.Duration, stage string, fetch stage
 		require.NoError(t, o.err, "running %s %v", stage, args)
 		return o.res
 	case <-time.After(limit):
-		t.Fatalf("%s %v did not finish within %v", stage, args, limit)
+		t.Fatalf("%s %v did not finish within %v: %s", stage, args, limit, hangHint)
 		return Result{}
 	}
 }
@@ -209,13 +216,14 @@ func Timeout(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 			began := time.Now()
 			res := runWithinLimit(t, timeoutLimit, stage, fetch, "-addr", addr, "-n", "3", "-timeout", "2s")
 
+			requireNotCrashed(t, res)
 			assert.Equal(t, stagecli.ExitFailed, res.Code, "exit code; stderr: %s", res.Stderr)
 			for req := 1; req <= 3; req++ {
 				assert.Contains(t, res.Stdout, fmt.Sprintf("request %d failed: no reply after 2s (timeout)\n", req), "timeout line for request %d", req)
 			}
 			assert.Contains(t, res.Stdout, "0 of 3 answered, 3 failed", "summary")
 			assert.GreaterOrEqual(t, time.Since(began), 2*time.Second-10*time.Millisecond, "the run waited for its deadline (give or take a timer's granularity)")
-			assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run (every socket closed)")
+			AssertFDsClosed(t, before, res)
 		})
 	}
 }
@@ -235,7 +243,7 @@ func Busy(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 	srv := StartServer(t, slowserver.Config{Delay: busyDelay, MaxConns: 2})
 	before := OpenFDs(t)
 	res := runWithin(t, stage, fetch, "-addr", srv.Addr(), "-n", "5")
-
+	requireNotCrashed(t, res)
 	stats := srv.Stats()
 	require.EqualValues(t, 3, stats.Rejected,
 		"the server turned three connections away (fewer means the first two were answered before the others connected)")
@@ -243,7 +251,7 @@ func Busy(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 	assert.Equal(t, 3, strings.Count(res.Stdout, " failed: server busy (-max-conns reached)\n"), "busy failures:\n%s", res.Stdout)
 	assert.Equal(t, 2, strings.Count(res.Stdout, ": Response to Request "), "answered lines:\n%s", res.Stdout)
 	assert.Contains(t, res.Stdout, "2 of 5 answered, 3 failed", "summary")
-	assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run")
+	AssertFDsClosed(t, before, res)
 }
 
 // ReplyInPieces checks that a stage reads a reply until its newline, not
@@ -253,13 +261,14 @@ func Busy(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 func ReplyInPieces(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 	addr := PiecesServer(t, []string{"Response ", "in three", " pieces\n"}, 100*time.Millisecond)
 	before := OpenFDs(t)
-	res := runWithin(t, stage, fetch, "-addr", addr, "-n", "3")
+	res := runWithin(t, stage, fetch, "-addr", addr, "-n", "3", "-timeout", runTimeout)
 
-	assert.Equal(t, stagecli.ExitOK, res.Code, "exit code; stdout:\n%s", res.Stdout)
+	RequireExit(t, res, stagecli.ExitOK,
+		"each reply arrives in three pieces, 100 ms apart: keep reading until the newline (a reply taken from the first read is just \"Response \", malformed)")
 	for req := 1; req <= 3; req++ {
 		assert.Contains(t, res.Stdout, fmt.Sprintf("request %d: Response in three pieces\n", req), "answer line for request %d", req)
 	}
-	assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run")
+	AssertFDsClosed(t, before, res)
 }
 
 // ReplyTooLong checks that a stage gives up on a reply with no newline in
@@ -269,14 +278,15 @@ func ReplyInPieces(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 func ReplyTooLong(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 	addr := StreamingServer(t, 10<<20)
 	before := OpenFDs(t)
-	res := runWithin(t, stage, fetch, "-addr", addr, "-n", "2")
+	res := runWithin(t, stage, fetch, "-addr", addr, "-n", "2", "-timeout", runTimeout)
 
+	requireNotCrashed(t, res)
 	assert.Equal(t, stagecli.ExitFailed, res.Code, "exit code; stderr: %s", res.Stderr)
 	for req := 1; req <= 2; req++ {
 		// A stage may name the step, as stage 4's fetch does ("receive: …").
 		assert.Regexp(t, fmt.Sprintf(`(?m)request %d failed: (receive: )?reply too long \(64 KiB without a newline\)$`, req), res.Stdout, "failure line for request %d", req)
 	}
-	assert.Equal(t, before, WaitForFDs(t, before), "open fds after the run")
+	AssertFDsClosed(t, before, res)
 }
 
 // SelectLimit checks a select(2) stage refuses fds of 1024 and above with

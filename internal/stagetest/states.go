@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/loopfromscratch/loop/internal/slowserver"
 	"github.com/loopfromscratch/loop/internal/stagecli"
@@ -42,8 +41,8 @@ func StatePaths(t *testing.T, stage string, fetch stagecli.FetchFunc) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := runWithin(t, stage, fetch, "-addr", tc.addr, "-n", "6")
-			require.Equal(t, stagecli.ExitFailed, res.Code, "exit code (some requests fail on purpose)")
+			res := runWithin(t, stage, fetch, "-addr", tc.addr, "-n", "6", "-timeout", runTimeout)
+			RequireExit(t, res, stagecli.ExitFailed, "some requests fail on purpose")
 			got := map[string]int{}
 			for _, path := range statesOf(res.Events) {
 				got[strings.Join(path, " ")]++
