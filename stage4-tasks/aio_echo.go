@@ -52,16 +52,21 @@ func boundAddr(fd int) (*unix.SockaddrInet4, error) {
 // Serve accepts connections on the listening socket lfd, forever, and
 // starts a task running handle for each; handle owns the connection's fd
 // and must close it. Cancel Serve's task to stop it: the connections'
-// tasks are cancelled with it, and lfd is left for the caller to close.
+// tasks are cancelled with it, and lfd is left for the caller to close
+// (Serve forgets it: io.go).
 func Serve(co Coro, loop *EventLoop, lfd int, handle func(co Coro, fd int) error) error {
 	conns := make(map[int]*Task[struct{}]) // live connection tasks, by fd
 	defer stopConns(loop, conns)
+	defer loop.forget(lfd)
 	for {
-		if _, err := Await(co, loop.Readable(lfd)); err != nil {
-			return err
+		fd, err := accept(lfd) // first, then await: the selector is edge-triggered (io.go)
+		if errors.Is(err, unix.EAGAIN) {
+			if _, err := Await(co, loop.Readable(lfd)); err != nil {
+				return err
+			}
+			continue
 		}
-		fd, err := accept(lfd)
-		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.ECONNABORTED) {
+		if errors.Is(err, unix.ECONNABORTED) {
 			continue // the client left before we got to it
 		}
 		if err != nil {
@@ -116,11 +121,11 @@ func echo(co Coro, loop *EventLoop, fd int) error {
 	defer closeSocket(loop, fd, 0)
 	var buf [4096]byte
 	for {
-		if _, err := Await(co, loop.Readable(fd)); err != nil {
-			return err
-		}
 		n, err := unix.Read(fd, buf[:])
 		if errors.Is(err, unix.EAGAIN) {
+			if _, err := Await(co, loop.Readable(fd)); err != nil {
+				return err
+			}
 			continue
 		}
 		if err != nil {

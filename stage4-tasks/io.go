@@ -1,113 +1,109 @@
-// Waiting for fds. The loop keeps, per fd, at most one waiter for reading
-// and one for writing, and tells the selector the union. A waiter is
-// one-shot: when its fd is ready the loop unwatches it and calls it once.
-// Readable and Writable wrap that in a future, for coroutines to await.
+// Waiting for fds. An fd is registered with the selector once, at its
+// first await, for reading and writing at once and edge-triggered, and
+// stays registered until forget, just before it is closed: what Go's own
+// netpoller does. The loop keeps, per fd, at most one waiter for reading
+// and one for writing; when the selector says the fd became ready, the
+// waiter's future is resolved. Readable and Writable hand out those
+// futures, for coroutines to await.
+//
+// Edge-triggered means the selector says so once, when the fd *becomes*
+// ready, not on every turn while it stays ready. So the rule is Go's: try
+// the read, write, accept or connect first, and await only after it said
+// EAGAIN (or EINPROGRESS). Then no readiness can be missed: the call just
+// saw the fd not ready, and the next change is reported to the waiter.
+// Compared with a watch added and removed for every await, a request
+// makes one epoll_ctl instead of four, for one more read (the one that
+// says EAGAIN) (docs/performance.md).
 
 package main
 
 import "fmt"
 
-// watcher is one callback waiting for an fd.
+// watcher is one future waiting for an fd.
 type watcher struct {
-	name string // for the trace: the future it resolves
+	name string // for the trace and messages: the future it resolves
 	req  int    // for the trace: the request it serves
-	fn   func()
+	fut  *Future[struct{}]
 }
 
-// fdWatch is what waits on one fd, by direction: fw[Read], fw[Write].
+// fdWatch is what waits on one registered fd, by direction: fw[Read],
+// fw[Write]; nil when nothing does.
 type fdWatch [Write + 1]*watcher
 
-// interest is what the fd must be watched for: each direction awaited.
-func (fw *fdWatch) interest() Interest {
-	var in Interest
-	for _, dir := range []Interest{Read, Write} {
-		if fw[dir] != nil {
-			in |= dir
-		}
-	}
-	return in
-}
-
 // Readable returns a future resolved once fd has data to read (or a
-// connection to accept, or the peer closed it). Cancelling the future
-// stops the watch.
+// connection to accept, or the peer closed it). Await it after a read
+// said EAGAIN. Cancelling the future stops the wait.
 func (l *EventLoop) Readable(fd int) *Future[struct{}] { return l.whenReady(fd, Read, "readable") }
 
 // Writable returns a future resolved once fd has room to write; for a
-// connecting socket, once the connect finished, well or not. Cancelling
-// the future stops the watch.
+// connecting socket, once the connect finished, well or not. Await it
+// after a write said EAGAIN, or a connect EINPROGRESS. Cancelling the
+// future stops the wait.
 func (l *EventLoop) Writable(fd int) *Future[struct{}] { return l.whenReady(fd, Write, "writable") }
 
 func (l *EventLoop) whenReady(fd int, dir Interest, name string) *Future[struct{}] {
 	f := NewFuture[struct{}](l, name)
-	w, err := l.watch(fd, dir, f.String(), func() {
-		if !f.Done() {
-			f.SetResult(struct{}{})
-		}
-	})
-	if err != nil {
+	if l.trace.Enabled() {
+		name = f.String() // formatted only for the trace: "future 12 (writable)"
+	}
+	w := &watcher{name: name, req: l.request(), fut: f}
+	if err := l.watch(fd, dir, w); err != nil {
 		f.SetError(err)
 		return f
 	}
-	// Resolved by the fd this is a no-op; cancelled, it stops the watch.
-	// It is the future's first callback, so it runs before the awaiting
-	// task's next step: the task can close fd knowing nothing watches it.
+	// Resolved by the fd this is a no-op; cancelled, it stops the wait. It
+	// is the future's first callback, so it runs before the awaiting
+	// task's next step.
 	f.AddDoneCallback(func() { l.unwatch(fd, dir, w) })
 	return f
 }
 
-// watch makes fn wait for fd to be ready for dir: one waiter per direction.
-func (l *EventLoop) watch(fd int, dir Interest, name string, fn func()) (*watcher, error) {
+// watch makes w wait for fd to be ready for dir: one waiter per direction.
+// The fd's first wait registers it with the selector, for good.
+func (l *EventLoop) watch(fd int, dir Interest, w *watcher) error {
 	fw := l.watches[fd]
-	switch {
-	case fw == nil:
-		if err := l.sel.Register(fd, dir); err != nil {
-			return nil, err
+	if fw == nil {
+		if err := l.sel.Register(fd, Read|Write); err != nil {
+			return err
 		}
 		fw = &fdWatch{}
 		l.watches[fd] = fw
-	case fw[dir] != nil:
-		return nil, fmt.Errorf("fd %d is already awaited for %v", fd, dir)
-	default:
-		if err := l.sel.Modify(fd, fw.interest()|dir); err != nil {
-			return nil, err
-		}
 	}
-	w := &watcher{name: name, req: l.request(), fn: fn}
+	if fw[dir] != nil {
+		return fmt.Errorf("fd %d is already awaited for %v", fd, dir)
+	}
 	fw[dir] = w
-	l.trace.Register(fd, dir, name, w.req)
-	return w, nil
+	l.waiters++
+	l.trace.Register(fd, dir, w.name, w.req)
+	return nil
 }
 
 // unwatch stops w waiting on fd for dir; if w is nil, whatever waits
-// there. A waiter that is gone already is left alone.
+// there. A waiter that is gone already is left alone. The fd stays
+// registered.
 func (l *EventLoop) unwatch(fd int, dir Interest, w *watcher) {
 	fw := l.watches[fd]
 	if fw == nil || fw[dir] == nil || (w != nil && fw[dir] != w) {
 		return
 	}
 	fw[dir] = nil
-	// A failure here means fd was closed while watched; the kernel has
-	// dropped it already, which is all we wanted.
-	if left := fw.interest(); left != 0 {
-		_ = l.sel.Modify(fd, left)
-	} else {
-		_ = l.sel.Unregister(fd)
-		delete(l.watches, fd)
-	}
+	l.waiters--
 	l.trace.Unregister(fd, dir)
 }
 
-// forget stops every watch on fd. Call it before closing fd: a closed fd's
-// number is reused by the next socket, which must not inherit its waiters.
+// forget stops every wait on fd and drops it from watches. Call it just
+// before closing fd: a closed fd's number is reused by the next socket,
+// which must be registered afresh and must not inherit its waiters. The
+// close itself takes fd out of the selector (epoll and kqueue both drop a
+// closed fd), so forget makes no system call.
 func (l *EventLoop) forget(fd int) {
 	l.unwatch(fd, Read, nil)
 	l.unwatch(fd, Write, nil)
+	delete(l.watches, fd)
 }
 
-// dispatch queues the waiters of one ready fd. Each checks, when it runs,
-// that it still waits: an earlier callback of the same turn may have
-// cancelled it or closed the fd.
+// dispatch resolves the waiters of one ready fd. Resolving only schedules
+// the awaiting task's next step, which runs later in this same turn.
 func (l *EventLoop) dispatch(r ReadyFD) {
 	if l.wake.is(r.FD) {
 		l.wake.drain(l)
@@ -118,19 +114,14 @@ func (l *EventLoop) dispatch(r ReadyFD) {
 		return
 	}
 	for _, dir := range []Interest{Read, Write} {
-		if w := fw[dir]; w != nil && r.Ready&dir != 0 {
-			l.CallSoon(func() { l.runWatcher(r.FD, dir, w) })
+		w := fw[dir]
+		if w == nil || r.Ready&dir == 0 {
+			continue // nobody waits: the call that comes first will see it
+		}
+		l.unwatch(r.FD, dir, w)
+		if !w.fut.Done() { // else it was cancelled, its clean-up not run yet
+			l.trace.Callback(r.FD, w.name, w.req)
+			l.serving(w.req, func() { w.fut.SetResult(struct{}{}) })
 		}
 	}
-}
-
-// runWatcher runs w once, if it still waits on fd.
-func (l *EventLoop) runWatcher(fd int, dir Interest, w *watcher) {
-	fw := l.watches[fd]
-	if fw == nil || fw[dir] != w {
-		return
-	}
-	l.unwatch(fd, dir, w)
-	l.trace.Callback(fd, w.name, w.req)
-	l.serving(w.req, w.fn)
 }

@@ -27,7 +27,8 @@ type EventLoop struct {
 	sel     Selector
 	ready   []func()                          // the ready queue: callbacks for the next turn, in order
 	timers  timerHeap                         // callbacks due at a time; see timer.go
-	watches map[int]*fdWatch                  // fd → what waits on it; see io.go
+	watches map[int]*fdWatch                  // registered fd → what waits on it; see io.go
+	waiters int                               // futures in watches: Run waits for them
 	live    map[int]liveTask                  // tasks not done yet, by task id: Run waits for them
 	ids     struct{ future, task, timer int } // the last id given out, of each kind
 	epoch   time.Time                         // the loop's clock starts here; see now
@@ -160,10 +161,10 @@ func (l *EventLoop) poll(timeout time.Duration) error {
 }
 
 // pending reports whether a callback could still come: one is ready, a
-// timer is set, an fd is watched, or work off the loop will send one back
+// timer is set, an fd is awaited, or work off the loop will send one back
 // (RunInExecutor, aio_executor.go).
 func (l *EventLoop) pending() bool {
-	return len(l.ready) > 0 || len(l.timers) > 0 || len(l.watches) > 0 || l.wake.inFlight > 0
+	return len(l.ready) > 0 || len(l.timers) > 0 || l.waiters > 0 || l.wake.inFlight > 0
 }
 
 // Close ends the loop's life: it shuts down the tasks still running

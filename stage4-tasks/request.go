@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -78,29 +79,35 @@ func send(co Coro, loop *EventLoop, fd, req int, msg []byte) error {
 	return nil
 }
 
-// receive awaits the reply and reads it as it arrives, in as many pieces
-// as the network delivers, until a newline or until the server closes the
-// connection (a read of 0 bytes). Only the new bytes are searched for the
-// newline, and a reply that grows past stagecli.MaxReply without one
-// fails: a server that never stops talking must not eat all memory.
+// receive reads the reply as it arrives, in as many pieces as the network
+// delivers, until a newline or until the server closes the connection (a
+// read of 0 bytes), awaiting whenever nothing has come yet. The reply is
+// read straight into its own buffer, on the heap: a [512]byte on the
+// coroutine's stack made the stack grow (docs/performance.md). Only the
+// new bytes are searched for the newline, and a reply that grows past
+// stagecli.MaxReply without one fails: a server that never stops talking
+// must not eat all memory.
 func receive(co Coro, loop *EventLoop, fd, req int) ([]byte, error) {
-	var reply []byte
+	reply := make([]byte, 0, 64) // the reply is one short line; a longer one grows it
 	for {
-		if _, err := Await(co, loop.Readable(fd)); err != nil {
-			return nil, err
+		if len(reply) == cap(reply) {
+			reply = slices.Grow(reply, len(reply))
 		}
-		var buf [512]byte // the reply is one short line; more takes another read
-		n, err := unix.Read(fd, buf[:])
+		n, err := unix.Read(fd, reply[len(reply):cap(reply)])
 		if errors.Is(err, unix.EAGAIN) {
-			continue // woken for nothing; await again
+			if _, err := Await(co, loop.Readable(fd)); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if err != nil {
 			return nil, err
 		}
 		loop.trace.Recv(req, fd, n)
-		reply = append(reply, buf[:n]...)
+		got := reply[len(reply) : len(reply)+n]
+		reply = reply[:len(reply)+n]
 		switch {
-		case n == 0 || bytes.IndexByte(buf[:n], '\n') >= 0:
+		case n == 0 || bytes.IndexByte(got, '\n') >= 0:
 			return reply, nil
 		case len(reply) >= stagecli.MaxReply:
 			return nil, stagecli.ErrReplyTooLong
@@ -182,15 +189,18 @@ func showProgress(loop *EventLoop, run *stagecli.Run) (stop func()) {
 	})
 }
 
-// openSocket makes a non-blocking TCP socket for req.
+// openSocket makes a non-blocking TCP socket for req: on Linux in one
+// call (sockFlags), on macOS with three more (nonBlocking).
 func openSocket(tr *trace.Tracer, req int) (int, error) {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|sockFlags, 0)
 	if err != nil {
 		return -1, fmt.Errorf("socket: %w", err)
 	}
-	if err := nonBlocking(fd); err != nil {
-		_ = unix.Close(fd)
-		return -1, err
+	if sockFlags == 0 {
+		if err := nonBlocking(fd); err != nil {
+			_ = unix.Close(fd)
+			return -1, err
+		}
 	}
 	tr.Socket(req, fd)
 	return fd, nil

@@ -8,10 +8,8 @@
 // selector_darwin.go: kqueue):
 //
 //	newSelector()       make the kernel object, close-on-exec (no child inherits it)
-//	Register(fd, want)  start watching fd for want: Read, Write or both; an fd
-//	                    already watched is an error
-//	Modify(fd, want)    change what a watched fd is watched for; want is never empty
-//	Unregister(fd)      stop watching fd; call it before closing fd
+//	Register(fd, want)  start watching fd for want: Read, Write or both
+//	Unregister(fd)      stop watching fd; closing fd does it too
 //	Close()             release the kernel object
 //	Select(timeout, into)
 //	    sleep until at least one fd is ready or timeout passes (timeout < 0:
@@ -21,9 +19,11 @@
 //	    interrupts the sleep (EINTR) returns nothing and no error: the loop
 //	    asks again.
 //
-// Readiness is level-triggered: an fd stays ready until the data is read
-// or the buffer has room again, and is reported by every Select until then.
-// Only the loop goroutine calls these methods.
+// Readiness is edge-triggered (epoll: EPOLLET; kqueue: EV_CLEAR): an fd is
+// reported when it becomes ready for what it is watched for (data arrived,
+// room appeared, the connect finished), once, and not again until the next
+// change, however long it stays ready. io.go says what that asks of the
+// loop. Only the loop goroutine calls these methods.
 
 package main
 
@@ -54,7 +54,6 @@ type ReadyFD struct {
 // the top of this file.
 type Selector interface {
 	Register(fd int, want Interest) error
-	Modify(fd int, want Interest) error
 	Unregister(fd int) error
 	Select(timeout time.Duration, into []ReadyFD) ([]ReadyFD, error)
 	Close() error

@@ -12,6 +12,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// sockFlags is 0: macOS's socket(2) takes no flags, so nonBlocking makes
+// each socket non-blocking and close-on-exec with fcntl.
+const sockFlags = 0
+
 // kqueueSelector is a Selector on one kqueue.
 type kqueueSelector struct {
 	kq     int
@@ -38,7 +42,7 @@ func (s *kqueueSelector) change(fd int, add, del Interest) error {
 		var ev unix.Kevent_t
 		switch {
 		case add&f.in != 0:
-			unix.SetKevent(&ev, fd, f.filter, unix.EV_ADD)
+			unix.SetKevent(&ev, fd, f.filter, unix.EV_ADD|unix.EV_CLEAR) // edge-triggered
 		case del&f.in != 0:
 			unix.SetKevent(&ev, fd, f.filter, unix.EV_DELETE)
 		default:
@@ -50,23 +54,11 @@ func (s *kqueueSelector) change(fd int, add, del Interest) error {
 	return err
 }
 
-// Register adds a filter for each direction in want (EV_ADD).
+// Register adds a filter for each direction in want (EV_ADD). An entry
+// left in want by an fd closed without Unregister is overwritten.
 func (s *kqueueSelector) Register(fd int, want Interest) error {
-	if _, ok := s.want[fd]; ok {
-		return fmt.Errorf("kevent add fd %d: already registered", fd)
-	}
 	if err := s.change(fd, want, 0); err != nil {
 		return fmt.Errorf("kevent add fd %d: %w", fd, err)
-	}
-	s.want[fd] = want
-	return nil
-}
-
-// Modify adds the filters want gains and deletes those it loses.
-func (s *kqueueSelector) Modify(fd int, want Interest) error {
-	old := s.want[fd]
-	if err := s.change(fd, want&^old, old&^want); err != nil {
-		return fmt.Errorf("kevent modify fd %d: %w", fd, err)
 	}
 	s.want[fd] = want
 	return nil

@@ -12,6 +12,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// sockFlags make socket(2) return a non-blocking, close-on-exec socket in
+// one call: no fcntl after it (macOS has no such flags; see nonBlocking).
+const sockFlags = unix.SOCK_NONBLOCK | unix.SOCK_CLOEXEC
+
 // epollSelector is a Selector on one epoll instance.
 type epollSelector struct {
 	epfd   int
@@ -39,14 +43,10 @@ func newSelector() (Selector, error) {
 	return s, nil
 }
 
-// Register adds fd to the epoll interest list (EPOLL_CTL_ADD).
+// Register adds fd to the epoll interest list (EPOLL_CTL_ADD),
+// edge-triggered.
 func (s *epollSelector) Register(fd int, want Interest) error {
 	return s.ctl(unix.EPOLL_CTL_ADD, "add", fd, want)
-}
-
-// Modify changes what fd is watched for (EPOLL_CTL_MOD).
-func (s *epollSelector) Modify(fd int, want Interest) error {
-	return s.ctl(unix.EPOLL_CTL_MOD, "mod", fd, want)
 }
 
 // Unregister removes fd from the interest list (EPOLL_CTL_DEL).
@@ -55,7 +55,7 @@ func (s *epollSelector) Unregister(fd int) error { return s.ctl(unix.EPOLL_CTL_D
 // ctl is one epoll_ctl, with want in epoll's bits; its error names the
 // operation and the fd.
 func (s *epollSelector) ctl(op int, name string, fd int, want Interest) error {
-	ev := unix.EpollEvent{Fd: int32(fd)}
+	ev := unix.EpollEvent{Fd: int32(fd), Events: unix.EPOLLET}
 	if want&Read != 0 {
 		ev.Events |= unix.EPOLLIN
 	}

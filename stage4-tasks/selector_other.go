@@ -9,6 +9,8 @@ import (
 	"runtime"
 )
 
+const sockFlags = 0
+
 func newSelector() (Selector, error) {
 	return nil, fmt.Errorf("stage4-tasks has selectors for Linux (epoll) and macOS (kqueue), not %s; on Windows, use WSL", runtime.GOOS)
 }
