@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,7 +59,7 @@ func TestThenRunsTheNextStepOnlyAfterASuccess(t *testing.T) {
 
 			require.True(t, out.Done(), "the chain is done")
 			v, err := out.Result()
-			assert.Equal(t, tc.nextRuns, ran, "did the next step run")
+			assert.Equal(t, tc.nextRuns, ran, "did the next step run (it runs only after a success: a failure skips it and fails the chain)")
 			assert.ErrorIs(t, err, tc.wantErr)
 			assert.Equal(t, tc.want, v)
 		})
@@ -97,7 +98,7 @@ func TestAllWaitsForEveryFutureAndJoinsTheirErrors(t *testing.T) {
 			require.True(t, all.Done(), "all is done")
 			got, err := all.Result()
 			for _, e := range tc.errs {
-				assert.ErrorIs(t, err, e)
+				assert.ErrorIs(t, err, e, "All's error joins the error of every future that failed: it waits for them all, a failure does not stop the others")
 			}
 			if tc.errs == nil {
 				assert.NoError(t, err)
@@ -112,4 +113,45 @@ func resolved(loop *testLoop, v string) *Future[string] {
 	f := NewFuture[string](loop, "resolved")
 	f.SetResult(v)
 	return f
+}
+
+func TestAllIsDoneOnlyOnceItsLastFutureIsDone(t *testing.T) {
+	tests := []struct {
+		name string
+		fail bool // the futures fail instead of succeeding
+	}{
+		{"all stays pending while any future does, however many succeeded", false},
+		{"all stays pending while any future does, however many failed", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			loop := newTestLoop(t)
+			fs := make([]*Future[int], 3)
+			for i := range fs {
+				fs[i] = NewFuture[int](loop, "part")
+			}
+			all := All(loop, fs)
+			for i, f := range fs {
+				if tc.fail {
+					f.SetError(errors.New("boom"))
+				} else {
+					f.SetResult(i)
+				}
+				if p := panicOf(func() { _ = loop.Run() }); p != nil {
+					require.FailNow(t, fmt.Sprintf("All must wait for every future: after %d of %d were done it asked a pending one for its result (%v)", i+1, len(fs), p))
+				}
+				if i < len(fs)-1 {
+					require.False(t, all.Done(), "All was done after %d of %d futures: it must wait for the last one (a failure does not stop the others)", i+1, len(fs))
+				}
+			}
+			assert.True(t, all.Done(), "All is done once every future is")
+		})
+	}
+}
+
+// panicOf runs fn and returns what it panicked with, or nil.
+func panicOf(fn func()) (p any) {
+	defer func() { p = recover() }()
+	fn()
+	return nil
 }

@@ -75,13 +75,15 @@ func TestTransitionRefusesAMoveNotInTheTable(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &Client{run: &stagecli.Run{}, req: 1, state: tc.from}
-			move := func() { c.transition(tc.to) }
+			p := panicOf(func() { c.transition(tc.to) })
+			refusal := "request 1: no transition from " + tc.from.String() + " to " + tc.to.String()
 			if tc.allowed {
-				assert.NotPanics(t, move)
-				assert.Equal(t, tc.to, c.State())
-			} else {
-				assert.PanicsWithValue(t, "request 1: no transition from "+tc.from.String()+" to "+tc.to.String(), move)
+				require.Nil(t, p, "the table must allow %v → %v, but transition panicked", tc.from, tc.to)
+				assert.Equal(t, tc.to, c.State(), "the state after an allowed move")
+				return
 			}
+			require.NotNil(t, p, "transition must refuse %v → %v, a move not in the table, by panicking; it moved to %v", tc.from, tc.to, c.State())
+			assert.Equal(t, refusal, p, "the panic names the request and the move")
 		})
 	}
 }
