@@ -42,7 +42,7 @@ func TestGather(t *testing.T) {
 			require.NoError(t, loop.Run(), "Run")
 			got, err := all.Result()
 			if tc.wantErr != "" {
-				assert.EqualError(t, err, tc.wantErr, "Gather's error")
+				assert.EqualError(t, err, tc.wantErr, "Gather's error: the first task's error, as soon as that task fails")
 				assert.ErrorIs(t, err, boom, "wraps the cause")
 			} else {
 				require.NoError(t, err, "Gather")
@@ -54,7 +54,7 @@ func TestGather(t *testing.T) {
 					n++
 				}
 			}
-			assert.Equal(t, tc.cancelled, n, "tasks cancelled")
+			assert.Equal(t, tc.cancelled, n, "tasks cancelled: once one task fails, Gather fails at once and cancels the tasks still running")
 			assert.Empty(t, loop.stderr.String(), "no error left unretrieved")
 		})
 	}

@@ -44,7 +44,7 @@ func TestSemaphoreLetsAtMostNThroughAtOnce(t *testing.T) {
 				holder(loop, fmt.Sprint("t", i), sem.Acquire, sem.Release, 5*time.Millisecond, &inside, &peak)
 			}
 			require.NoError(t, loop.Run(), "Run")
-			assert.Equal(t, min(tc.permits, tc.tasks), peak, "most holders at once")
+			assert.Equal(t, min(tc.permits, tc.tasks), peak, "most holders at once: a semaphore of n permits lets at most n past Acquire, and n when that many want in")
 			assert.Equal(t, tc.permits, sem.Free(), "every permit back")
 		})
 	}

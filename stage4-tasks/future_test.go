@@ -53,37 +53,6 @@ func TestAskingAPendingFutureForItsResultIsAProgrammingError(t *testing.T) {
 	assert.Panics(t, func() { f.SetError(nil) }, "SetError(nil)")
 }
 
-func TestDoneCallbacksAreScheduledNeverRunInline(t *testing.T) {
-	tests := []struct {
-		name      string
-		addBefore bool // add the callbacks before SetResult, or after
-	}{
-		{"callbacks added while pending run on a later loop step, in order", true},
-		{"callbacks added to a done future are scheduled, not called at once", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			loop := newTestLoop(t)
-			f := NewFuture[int](loop, "x")
-			var calls []string
-			add := func() {
-				f.AddDoneCallback(func() { calls = append(calls, "first") })
-				f.AddDoneCallback(func() { calls = append(calls, "second") })
-			}
-			if tc.addBefore {
-				add()
-				f.SetResult(1)
-			} else {
-				f.SetResult(1)
-				add()
-			}
-			assert.Empty(t, calls, "no callback ran inside SetResult or AddDoneCallback")
-			require.NoError(t, loop.Run(), "Run")
-			assert.Equal(t, []string{"first", "second"}, calls, "callbacks after the loop ran")
-		})
-	}
-}
-
 func TestCancellingAFuture(t *testing.T) {
 	loop := newTestLoop(t)
 	f := NewFuture[int](loop, "unwanted")

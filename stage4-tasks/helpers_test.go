@@ -33,23 +33,46 @@ const loopDeadline = 30 * time.Second
 // loop still runs after loopDeadline, the test fails with pendingReport.
 func newTestLoop(t *testing.T) *testLoop {
 	t.Helper()
+	return newTestLoopWithin(t, loopDeadline, "")
+}
+
+// closeDeadline bounds Close at the end of a test: Close cancels the tasks
+// still live and runs the loop while they unwind, so a cancel that is
+// ignored would keep it running for ever.
+const closeDeadline = 10 * time.Second
+
+// newTestLoopWithin is newTestLoop with its own deadline, and a hint, if
+// not "", that says in a sentence what a loop still running then most
+// likely does wrong.
+func newTestLoopWithin(t *testing.T, limit time.Duration, hint string) *testLoop {
+	t.Helper()
 	tl := &testLoop{}
 	tl.tr = trace.New(&tl.events, time.Now())
 	loop, err := NewEventLoop(tl.tr)
 	require.NoError(t, err, "NewEventLoop")
 	loop.Stderr = &tl.stderr
 	tl.EventLoop = loop
+	if hint != "" {
+		hint = ": " + hint
+	}
 	// The deadline's callback runs on the loop, which runs on the test
 	// goroutine: Fatalf may stop the test from there. CallSoonThreadsafe
 	// also wakes a loop asleep in the selector with nothing else to do.
-	deadline := time.AfterFunc(loopDeadline, func() {
+	deadline := time.AfterFunc(limit, func() {
 		loop.CallSoonThreadsafe(func() {
-			t.Fatalf("the loop still ran after %v; it waited for %s", loopDeadline, tl.pendingReport())
+			t.Fatalf("the loop still ran after %v; it waited for %s%s", limit, tl.pendingReport(), hint)
 		})
 	})
 	t.Cleanup(func() {
-		_ = loop.Close()
 		deadline.Stop()
+		closing := time.AfterFunc(closeDeadline, func() {
+			loop.CallSoonThreadsafe(func() {
+				t.Fatalf("closing the loop took more than %v; it still waited for %s: Close cancels every live task and waits for it to end, so a task whose Cancel does not reach what it awaits never ends",
+					closeDeadline, tl.pendingReport())
+			})
+		})
+		_ = loop.Close()
+		closing.Stop()
 	})
 	return tl
 }
@@ -80,6 +103,9 @@ func (tl *testLoop) pendingReport() string {
 			}
 		}
 	}
+	if awaited := countAwaited(tl.watches); tl.waiters != awaited {
+		parts = append(parts, fmt.Sprintf("%d fd wait(s) by the loop's count, %d by its watches: a wait that ended was not counted off", tl.waiters, awaited))
+	}
 	if tl.wake.inFlight > 0 {
 		parts = append(parts, fmt.Sprintf("%d RunInExecutor call(s)", tl.wake.inFlight))
 	}
@@ -87,6 +113,19 @@ func (tl *testLoop) pendingReport() string {
 		return "nothing"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// countAwaited counts the waiters in watches.
+func countAwaited(watches map[int]*fdWatch) int {
+	n := 0
+	for _, fw := range watches {
+		for _, w := range fw {
+			if w != nil {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // awaiting is what the task is suspended on, for pendingReport; nil unless
