@@ -497,7 +497,7 @@ func firstLinesOf(s string, n int) string {
 // diffView is the solution: the reference as a diff against the learner's
 // file, scrolled.
 func (x exercisesModel) diffView(width, height int) string {
-	head := dimStyle.Render(truncate("The reference as a diff against your file: - yours, + the reference. esc goes back.", width))
+	head := dimStyle.Render(truncate("- your file, + the reference · esc goes back", width))
 	var lines []string
 	for _, l := range strings.Split(strings.TrimRight(x.diff, "\n"), "\n") {
 		l = strings.ReplaceAll(l, "\t", "    ")

@@ -327,8 +327,9 @@ func readMark(done bool) string {
 	return dimStyle.Render("○ read")
 }
 
+// exercisesMark is how many of a stage's exercises passed: "◐ 1/4".
 func exercisesMark(c exerciseCount) string {
-	text := fmt.Sprintf("%d/%d passed", c.Passed, c.Total)
+	text := fmt.Sprintf("%d/%d", c.Passed, c.Total)
 	if c.Passed == c.Total {
 		return doneStyle.Render("● " + text)
 	}

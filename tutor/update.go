@@ -570,8 +570,9 @@ func (m model) hintShown(msg hintShownMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.exercises.entries[i].Hints = max(e.Hints, msg.N)
+	m.exercises.note = fmt.Sprintf("Hint %d of %d: %s", msg.N, len(e.Exercise.Hints), plainMarkdown(msg.Hint))
 	if msg.N == len(e.Exercise.Hints) {
-		m.exercises.note = "That was the last hint: v shows the solution (it asks first)."
+		m.exercises.note += " (That was the last hint: v shows the solution, and asks first.)"
 	}
 	return m, nil
 }
