@@ -1,5 +1,6 @@
-// These tests run `tutor exercise` in a scratch copy of the repository:
-// the working tree they run in is never written.
+// These tests run `tutor exercise`, and a learner in the TUI's model, in a
+// scratch copy of the repository: the working tree they run in is never
+// written.
 
 package main
 
@@ -11,9 +12,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/loopfromscratch/loop/internal/exercise"
+	"github.com/loopfromscratch/loop/internal/slowserver"
 )
 
 // scratchRepo copies the repository (all but .git) into a temporary
@@ -136,4 +142,114 @@ func TestExerciseStartCheckRestore(t *testing.T) {
 	code, out, errOut = exerciseRun(t, "check", "s1-loop")
 	assert.Equal(t, exitOK, code, "check passes with the reference back: %s %s", out, errOut)
 	assert.Contains(t, out, "s1-loop (stage1-callbacks): pass")
+}
+
+// TestExerciseInTheTutorEndToEnd plays a learner in the TUI's model, on a
+// scratch copy of the repository: start s1-loop, check (fails naming it),
+// paste the reference back as the learner would, and the save checks it,
+// passes, and runs the stage live as "your loop" against a slow server.
+func TestExerciseInTheTutorEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test on stage 1 twice, then builds and runs it")
+	}
+	root := scratchRepo(t)
+	e, err := loadEnv()
+	require.NoError(t, err)
+	wb, err := exercise.OpenIn(root, t.TempDir())
+	require.NoError(t, err)
+	srv, err := slowserver.Start(slowserver.Config{Addr: "127.0.0.1:0", Delay: 300 * time.Millisecond})
+	require.NoError(t, err)
+	defer srv.Close()
+	m := newModel(config{
+		Env: e, Opts: options{Delay: 300 * time.Millisecond, N: 10}, ServerAddr: srv.Addr(),
+		BinDir: t.TempDir(), Workbook: wb, Ctx: t.Context(),
+	})
+	defer m.cfg.Procs.StopAll()
+	defer m.cfg.Watches.CloseAll()
+	loop := filepath.Join(root, "stage1-callbacks", "loop.go")
+	reference, err := os.ReadFile(loop)
+	require.NoError(t, err)
+
+	d := newDriver(t, m)
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.send(exercisesChosenMsg{Stage: "stage1-callbacks"})
+	d.until("the exercises are listed", func(m model) bool { return m.exercises.loaded })
+	d.m = selectID(t, d.m, "s1-loop")
+	d.send(keyMsg("s"))
+	d.until("s1-loop is started and watched", func(m model) bool { return m.exercises.watch != nil })
+	src, err := os.ReadFile(loop)
+	require.NoError(t, err)
+	assert.Contains(t, string(src), "exercise s1-loop is not written yet", "the file holds the stub")
+
+	d.send(keyMsg("c"))
+	d.until("the check of the stub is over", func(m model) bool { _, ok := m.exercises.results["s1-loop"]; return ok })
+	r := d.m.exercises.results["s1-loop"]
+	assert.Equal(t, exercise.Fail, r.Verdict)
+	assert.Contains(t, r.Message, "s1-loop is not written yet", "the failure names the exercise")
+	assert.Contains(t, d.m.View(), "✗ fails:")
+
+	require.NoError(t, os.WriteFile(loop, reference, 0o644), "paste the reference back")
+	d.until("the save is checked and passes", func(m model) bool { return m.active == screenRun })
+	assert.Equal(t, exercise.Pass, d.m.exercises.results["s1-loop"].Verdict)
+	d.until("the live run is over", func(m model) bool { return m.run.state.over() })
+	require.NotNil(t, d.m.run.expl, "the run is explained: %s", d.m.run.failure)
+	assert.Equal(t, 10, d.m.run.expl.OK, "your loop answered 10 requests")
+	body := strings.Join(d.m.run.bodyLines(120), "\n")
+	assert.Contains(t, body, "Your loop")
+	assert.Contains(t, body, "10 requests, all answered")
+	assert.Contains(t, d.m.run.title(), "your loop (s1-loop)")
+	st, err := wb.Status("s1-loop")
+	require.NoError(t, err)
+	assert.Equal(t, exercise.Passed, st, "the exercise is marked passed")
+}
+
+// driver plays the Bubble Tea runtime for a test: every command runs on
+// its own goroutine and its message goes back through Update.
+type driver struct {
+	t    *testing.T
+	m    model
+	msgs chan tea.Msg
+}
+
+func newDriver(t *testing.T, m model) *driver {
+	return &driver{t: t, m: m, msgs: make(chan tea.Msg, 64)}
+}
+
+func (d *driver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() {
+		msg := cmd()
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range batch {
+				d.run(c)
+			}
+			return
+		}
+		if msg != nil {
+			d.msgs <- msg
+		}
+	}()
+}
+
+// send delivers msg to Update now.
+func (d *driver) send(msg tea.Msg) {
+	next, cmd := d.m.Update(msg)
+	d.m = next.(model)
+	d.run(cmd)
+}
+
+// until delivers messages until done holds.
+func (d *driver) until(what string, done func(model) bool) {
+	d.t.Helper()
+	deadline := time.After(2 * time.Minute) // a guard against a hang, not a timing claim
+	for !done(d.m) {
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-deadline:
+			d.t.Fatalf("%s: not within 2 minutes; the screen:\n%s", what, d.m.View())
+		}
+	}
 }
