@@ -207,7 +207,7 @@ func TestUpdateExercises(t *testing.T) {
 		m, _ = update(t, m, checkedMsg(m, pass, exercise.NotStarted))
 		m.run.build.skip()
 		assert.False(t, m.run.yours)
-		assert.Contains(t, m.run.banner(120), "reference restored (not counted as your pass)")
+		assert.Contains(t, m.run.banner(120), "reference restored (not counted as yours)")
 	})
 	t.Run("c on an exercise not started says to start it", func(t *testing.T) {
 		m := exercisesTestModel(t, nil)

@@ -117,9 +117,9 @@ func (r runModel) heading() string {
 // reference restored is said to be one (it does not count as the
 // learner's).
 func (r runModel) banner(width int) string {
-	text := "✓ " + r.exercise + " passes every test of ./" + r.stage.Dir + " · your loop, live against the slow server"
+	text := "✓ " + r.exercise + " passes · your loop, live against the slow server"
 	if !r.yours {
-		text = "✓ ./" + r.stage.Dir + " passes with " + r.exercise + "'s reference restored (not counted as your pass) · live"
+		text = "✓ passes with " + r.exercise + "'s reference restored (not counted as yours) · live"
 	}
 	return doneStyle.Render(truncate(text, width))
 }

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,6 +159,9 @@ func watched(t *testing.T, m model) (model, <-chan tea.Msg) {
 func save(t *testing.T, root, body string) {
 	t.Helper()
 	src := strings.Replace(tinyAdd, "return a + b", body, 1)
+	if strings.Contains(body, "os.") {
+		src = strings.Replace(src, "package tiny\n", "package tiny\n\nimport \"os\"\n", 1)
+	}
 	require.NoError(t, os.WriteFile(filepath.Join(root, "stage1-tiny", "add.go"), []byte(src), 0o644))
 }
 
@@ -229,9 +233,13 @@ func TestWatchLoop(t *testing.T) {
 		m, saves := watched(t, tinyModel(t, root, wb))
 		defer m.cfg.Watches.CloseAll()
 
-		save(t, root, "select {} // never returns")
+		// The hanging code says when its test runs: only then is the
+		// check surely testing it, and not the next save.
+		marker := filepath.Join(t.TempDir(), "running")
+		save(t, root, fmt.Sprintf("_ = os.WriteFile(%q, nil, 0o644)\n\tselect {} // never returns", marker))
 		m, first := update(t, m, await[filesSavedMsg](t, saves, 30*time.Second))
 		firstMsgs := commands(first)
+		require.Eventually(t, func() bool { _, err := os.Stat(marker); return err == nil }, time.Minute, 10*time.Millisecond, "the hanging test runs")
 		save(t, root, "return a + b")
 		m, second := update(t, m, await[filesSavedMsg](t, firstMsgs, 30*time.Second))
 		began := time.Now()
