@@ -36,7 +36,16 @@
 //     stage added, and what still hurts and what comes next, quoted from
 //     the end of the stage's doc.go;
 //   - compare (c) shows this session's runs as bars against their
-//     one-at-a-time estimates.
+//     one-at-a-time estimates;
+//   - exercises (e, or a stage's exercises row) lists every exercise of
+//     docs/exercises.md by stage with its status. s writes the stub and
+//     says where to write (e opens $EDITOR there); from then on every save
+//     of the stage's .go files runs its tests under a 60 s limit and shows
+//     the first failing test, the compiler's errors or "no verdict"; a pass
+//     runs the stage as it is on disk, live, headed "Your loop". h shows
+//     one more hint, v the solution as a diff (after a pass, or after the
+//     last hint when asked), x writes the stub again and b restores the
+//     reference (each after a y/n).
 //
 // Keys: ↑/↓ (or k/j), pgup/pgdn, g/G move; r runs; c compares; esc goes
 // back; R resets the progress (after a y/n); ? shows every key; q quits.
@@ -62,9 +71,15 @@
 // serves the lessons in a browser, on 127.0.0.1:6060 unless -addr says
 // otherwise.
 //
+//	go run ./tutor exercise list|start|check|hint|solution|reset|restore [ID]
+//
+// is the workbook without a terminal (exercisecli.go); check exits 1 while
+// a started exercise fails, and reset -all and restore -all reset a room.
+//
 // The code: messages.go, commands.go (all I/O), update.go and view.go are
-// the Elm architecture's four parts; home.go, lesson.go, run.go and
-// compare.go are the screens; markdown.go draws a chapter, links.go says
+// the Elm architecture's four parts; home.go, lesson.go, run.go,
+// compare.go and exercises.go are the screens; watch.go watches a stage's
+// files and holds the check under way; markdown.go draws a chapter, links.go says
 // where its links lead, browser.go serves the web book to the browser. What does not need a screen is apart and
 // tested on its own: timeline.go (a run built from trace events),
 // explain.go (the explanation), waterfall.go and svg.go (drawing), runner.go
