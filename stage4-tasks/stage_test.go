@@ -35,7 +35,10 @@ func TestTwoThousandConnectionsOnOneLoop(t *testing.T) {
 		t.Skip("2,000 sockets: skipped with -short")
 	}
 	const n = 2000
-	srv := stagetest.StartServer(t, slowserver.Config{Delay: 2 * time.Second})
+	// The delay must outlast connecting all 2,000, which takes seconds
+	// under -race on a busy machine: the peak proves they overlapped only
+	// if none is answered before the last one is in.
+	srv := stagetest.StartServer(t, slowserver.Config{Delay: 5 * time.Second})
 	before := stagetest.OpenFDs(t)
 
 	res := stagetest.Run(t, stage, stageRun, "-addr", srv.Addr(), "-n", "2000")
