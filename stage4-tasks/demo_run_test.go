@@ -29,6 +29,7 @@ const programDeadline = 60 * time.Second
 // outside.)
 func runProgram(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	failIfHung(t)
 	var out, errOut stagetest.SyncBuffer
 	opts := stageOptions{demoOptions: demoOptions{out: &out}}
 	done := make(chan int, 1)
@@ -37,6 +38,7 @@ func runProgram(t *testing.T, args ...string) (code int, stdout, stderr string) 
 	case code = <-done:
 		return code, out.String(), errOut.String()
 	case <-time.After(programDeadline):
+		noteHung(t)
 		stacks := make([]byte, 1<<20)
 		stacks = stacks[:runtime.Stack(stacks, true)]
 		t.Fatalf("%v still ran after %v\nstdout:\n%s\nstderr:\n%s\ngoroutines:\n%s", args, programDeadline, out.String(), errOut.String(), stacks)
@@ -79,8 +81,13 @@ func TestEachDemoShowsWhatItsNameSays(t *testing.T) {
 			tc.server.Delay = demoDelay
 			srv := stagetest.StartServer(t, tc.server)
 			before := stagetest.OpenFDs(t)
-			args := append([]string{"-demo", tc.demo, "-addr", srv.Addr(), "-n", "6"}, tc.args...)
+			// Each request has 10s, fifty times the delay: a demo whose
+			// loop never wakes its tasks fails in 10s, not in 30s each.
+			args := append([]string{"-demo", tc.demo, "-addr", srv.Addr(), "-n", "6", "-timeout", "10s"}, tc.args...)
 			code, stdout, stderr := runProgram(t, args...)
+			if tc.demo != "timeout" && strings.Contains(stdout, "(timeout)") {
+				noteHung(t) // the loop never finished a request: the next demos would wait as long
+			}
 
 			assert.Equal(t, tc.wantCode, code, "exit code; stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			for _, w := range tc.want {

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,11 +42,34 @@ func newTestLoop(t *testing.T) *testLoop {
 // ignored would keep it running for ever.
 const closeDeadline = 10 * time.Second
 
+// hung names the first test whose loop or program ran past its deadline.
+// From then on every test that would run a loop fails at once, pointing at
+// that one: a loop that hangs in one test hangs in the next, and waiting
+// out each test's deadline in turn would take ten minutes to say the same
+// thing.
+var hung atomic.Pointer[string]
+
+// noteHung records t as the test that found the loop hung, if none did yet.
+func noteHung(t *testing.T) {
+	name := t.Name()
+	hung.CompareAndSwap(nil, &name)
+}
+
+// failIfHung stops t before it runs a loop if an earlier test found the
+// loop hung.
+func failIfHung(t *testing.T) {
+	t.Helper()
+	if name := hung.Load(); name != nil {
+		t.Fatalf("not run: %s found the loop hung; fix that first (go test -failfast stops there)", *name)
+	}
+}
+
 // newTestLoopWithin is newTestLoop with its own deadline, and a hint, if
 // not "", that says in a sentence what a loop still running then most
 // likely does wrong.
 func newTestLoopWithin(t *testing.T, limit time.Duration, hint string) *testLoop {
 	t.Helper()
+	failIfHung(t)
 	tl := &testLoop{}
 	tl.tr = trace.New(&tl.events, time.Now())
 	loop, err := NewEventLoop(tl.tr)
@@ -59,6 +83,7 @@ func newTestLoopWithin(t *testing.T, limit time.Duration, hint string) *testLoop
 	// goroutine: Fatalf may stop the test from there. CallSoonThreadsafe
 	// also wakes a loop asleep in the selector with nothing else to do.
 	deadline := time.AfterFunc(limit, func() {
+		noteHung(t)
 		loop.CallSoonThreadsafe(func() {
 			t.Fatalf("the loop still ran after %v; it waited for %s%s", limit, tl.pendingReport(), hint)
 		})
@@ -66,6 +91,7 @@ func newTestLoopWithin(t *testing.T, limit time.Duration, hint string) *testLoop
 	t.Cleanup(func() {
 		deadline.Stop()
 		closing := time.AfterFunc(closeDeadline, func() {
+			noteHung(t)
 			loop.CallSoonThreadsafe(func() {
 				t.Fatalf("closing the loop took more than %v; it still waited for %s: Close cancels every live task and waits for it to end, so a task whose Cancel does not reach what it awaits never ends",
 					closeDeadline, tl.pendingReport())

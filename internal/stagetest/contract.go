@@ -7,6 +7,7 @@ package stagetest
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -166,11 +167,20 @@ func runWithin(t testing.TB, stage string, fetch stagecli.FetchFunc, args ...str
 	return runWithinLimit(t, hangLimit, stage, fetch, args...)
 }
 
+// hungRun names the first test whose stage run did not end within its
+// limit. Later runs in the same test binary fail at once, naming it: a
+// stage that hangs once hangs again, and waiting out every limit in turn
+// would keep a learner staring at a silent go test for minutes.
+var hungRun atomic.Pointer[string]
+
 // runWithinLimit runs a stage and fails the test if it does not end within
 // limit. A stage that hangs is left running: nothing can stop a goroutine
 // from outside, and the test binary's end takes it.
 func runWithinLimit(t testing.TB, limit time.Duration, stage string, fetch stagecli.FetchFunc, args ...string) Result {
 	t.Helper()
+	if first := hungRun.Load(); first != nil {
+		t.Fatalf("not run: %s found the stage hung; fix that first (go test -failfast stops there)", *first)
+	}
 	type outcome struct {
 		res Result
 		err error
@@ -186,6 +196,8 @@ func runWithinLimit(t testing.TB, limit time.Duration, stage string, fetch stage
 		require.NoError(t, o.err, "running %s %v", stage, args)
 		return o.res
 	case <-time.After(limit):
+		name := t.Name()
+		hungRun.CompareAndSwap(nil, &name)
 		t.Fatalf("%s %v did not finish within %v: %s", stage, args, limit, hangHint)
 		return Result{}
 	}
