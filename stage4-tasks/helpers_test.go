@@ -125,7 +125,7 @@ func (tl *testLoop) pendingReport() string {
 	for _, fd := range slices.Sorted(maps.Keys(tl.watches)) {
 		for _, dir := range []Interest{Read, Write} {
 			if w := tl.watches[fd][dir]; w != nil {
-				parts = append(parts, fmt.Sprintf("fd %d %v (%s)", fd, dir, w.name))
+				parts = append(parts, fmt.Sprintf("fd %d %v (%s)", fd, dir, w.fut))
 			}
 		}
 	}

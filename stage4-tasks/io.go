@@ -21,9 +21,8 @@ import "fmt"
 
 // watcher is one future waiting for an fd.
 type watcher struct {
-	name string // for the trace and messages: the future it resolves
-	req  int    // for the trace: the request it serves
-	fut  *Future[struct{}]
+	req int // for the trace: the request it serves
+	fut *Future[struct{}]
 }
 
 // fdWatch is what waits on one registered fd, by direction: fw[Read],
@@ -43,10 +42,7 @@ func (l *EventLoop) Writable(fd int) *Future[struct{}] { return l.whenReady(fd, 
 
 func (l *EventLoop) whenReady(fd int, dir Interest, name string) *Future[struct{}] {
 	f := NewFuture[struct{}](l, name)
-	if l.trace.Enabled() {
-		name = f.String() // formatted only for the trace: "future 12 (writable)"
-	}
-	w := &watcher{name: name, req: l.request(), fut: f}
+	w := &watcher{req: l.request(), fut: f}
 	if err := l.watch(fd, dir, w); err != nil {
 		f.SetError(err)
 		return f
@@ -74,7 +70,7 @@ func (l *EventLoop) watch(fd int, dir Interest, w *watcher) error {
 	}
 	fw[dir] = w
 	l.waiters++
-	l.trace.Register(fd, dir, w.name, w.req)
+	l.trace.RegisterFuture(fd, dir, w.fut, w.req)
 	return nil
 }
 
@@ -120,7 +116,7 @@ func (l *EventLoop) dispatch(r ReadyFD) {
 		}
 		l.unwatch(r.FD, dir, w)
 		if !w.fut.Done() { // else it was cancelled, its clean-up not run yet
-			l.trace.Callback(r.FD, w.name, w.req)
+			l.trace.CallbackFuture(r.FD, w.fut, w.req)
 			l.serving(w.req, func() { w.fut.SetResult(struct{}{}) })
 		}
 	}

@@ -76,6 +76,22 @@ func (t *Tracer) Callback(fd int, name string, req int) {
 	}
 }
 
+// RegisterFuture is Register for a loop whose waiters are futures: the
+// name is f's, "future 12 (writable)", formatted only when tracing.
+func (t *Tracer) RegisterFuture(fd int, dir, f fmt.Stringer, req int) {
+	if t != nil {
+		t.fd(Register, fd, dir, f.String(), req)
+	}
+}
+
+// CallbackFuture is Callback for a loop whose waiters are futures: fd is
+// ready and f, named only when tracing, is about to be resolved.
+func (t *Tracer) CallbackFuture(fd int, f fmt.Stringer, req int) {
+	if t != nil {
+		t.fd(Callback, fd, nil, f.String(), req)
+	}
+}
+
 //go:noinline
 func (t *Tracer) fd(k Kind, fd int, dir fmt.Stringer, name string, req int) {
 	e := Event{Ev: k, FD: fd, Name: name, Req: req}

@@ -100,3 +100,30 @@ func TestWithTracingOffTheHelpersDoNothingAndWrapNothing(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() { _ = tr.FutureCallback(1, "x", 1, fn) })
 	assert.Zero(t, allocs, "nothing is allocated to wrap a callback when tracing is off")
 }
+
+func TestTheFutureHelpersNameTheFutureOnlyWhenTracing(t *testing.T) {
+	var buf bytes.Buffer
+	tr := New(&buf, time.Now())
+	tr.RegisterFuture(7, name("read"), name("future 12 (readable)"), 3)
+	tr.CallbackFuture(7, name("future 12 (readable)"), 3)
+	require.NoError(t, tr.Flush(), "Flush")
+	events, err := ReadAll(&buf)
+	require.NoError(t, err, "ReadAll")
+	for i := range events {
+		events[i].TUS = 0
+	}
+	assert.Equal(t, []Event{
+		{Ev: Register, FD: 7, Dir: "read", Name: "future 12 (readable)", Req: 3},
+		{Ev: Callback, FD: 7, Name: "future 12 (readable)", Req: 3},
+	}, events)
+
+	var off *Tracer
+	var never panicky
+	assert.NotPanics(t, func() { off.RegisterFuture(7, name("read"), never, 3); off.CallbackFuture(7, never, 3) },
+		"with tracing off the future is never asked for its name")
+}
+
+// panicky is a name that must not be asked for.
+type panicky struct{}
+
+func (panicky) String() string { panic("String called with tracing off") }
