@@ -20,9 +20,9 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"github.com/loopfromscratch/loop/internal/procgroup"
 	"github.com/loopfromscratch/loop/internal/trace"
 )
 
@@ -59,8 +59,7 @@ func goBuild(ctx context.Context, root, dir string, s stage, started func(pid in
 	cmd.Env = append(os.Environ(), "GOTMPDIR="+work)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	procgroup.Own(cmd)
 	cmd.WaitDelay = 2 * time.Second
 	err := cmd.Start()
 	if err == nil {
@@ -151,7 +150,7 @@ type stageProc struct {
 // startStage runs bin -addr addr -n n -trace - and streams its stderr.
 func startStage(bin, addr string, n int) (*stageProc, error) {
 	cmd := exec.Command(bin, "-addr", addr, "-n", strconv.Itoa(n), "-trace", "-")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	procgroup.Own(cmd)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -237,7 +236,7 @@ func (p *stageProc) Stop() {
 			return
 		default:
 		}
-		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		_ = procgroup.Kill(p.cmd)
 	})
 	// Drain so the reader can reach Wait even if nobody reads any more.
 	for range p.items {

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/loopfromscratch/loop/internal/procgroup"
 )
 
 // child is one program to run: path and args, and the longest it may take.
@@ -52,8 +54,7 @@ func runChild(ctx context.Context, c child) (exited, error) {
 	defer cancel()
 	cmd := exec.CommandContext(runCtx, c.path, c.args...)
 	cmd.Dir = c.dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return killGroup(cmd) }
+	procgroup.Own(cmd)
 	cmd.WaitDelay = 2 * time.Second // then its pipes are closed even if a grandchild holds them
 	stdout := &cappedBuffer{limit: maxOutput}
 	stderr := &tailBuffer{limit: 4 << 10}
@@ -61,7 +62,7 @@ func runChild(ctx context.Context, c child) (exited, error) {
 
 	began := time.Now()
 	err := cmd.Run()
-	_ = killGroup(cmd) // anything it left behind
+	_ = procgroup.Kill(cmd) // anything it left behind
 	e := exited{stdout: stdout.Bytes(), stderr: stderr.String(), code: -1, wall: time.Since(began)}
 	if cmd.ProcessState != nil {
 		e.code = cmd.ProcessState.ExitCode()
@@ -78,18 +79,6 @@ func runChild(ctx context.Context, c child) (exited, error) {
 		return e, err
 	}
 	return e, nil
-}
-
-// killGroup kills cmd's process group, which Setpgid made.
-func killGroup(cmd *exec.Cmd) error {
-	if cmd.Process == nil {
-		return nil
-	}
-	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	if errors.Is(err, syscall.ESRCH) {
-		return nil
-	}
-	return err
 }
 
 // peakRSS reads ru_maxrss from a finished process's rusage: KiB on Linux,

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/loopfromscratch/loop/internal/procgroup"
 )
 
 // connsCase is one size of the connections benchmark.
@@ -215,8 +217,7 @@ func startServer(ctx context.Context, path string, delay, limit time.Duration) (
 	runCtx, cancel := context.WithTimeout(ctx, limit)
 	cmd := exec.CommandContext(runCtx, path, "-addr", "127.0.0.1:0", "-delay", delay.String(), "-quiet",
 		"-read-timeout", serverReadTimeout.String())
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return killGroup(cmd) }
+	procgroup.Own(cmd)
 	cmd.WaitDelay = 2 * time.Second
 	stderr := &tailBuffer{limit: 4 << 10}
 	cmd.Stderr = stderr
@@ -261,10 +262,10 @@ func (srv *server) stop() {
 	select {
 	case <-srv.exited:
 	case <-time.After(5 * time.Second):
-		_ = killGroup(srv.cmd)
+		_ = procgroup.Kill(srv.cmd)
 		<-srv.exited
 	}
-	_ = killGroup(srv.cmd)
+	_ = procgroup.Kill(srv.cmd)
 }
 
 // table is the connections benchmark as one row per client: the median

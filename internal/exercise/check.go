@@ -14,8 +14,9 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/loopfromscratch/loop/internal/procgroup"
 )
 
 // Limit is how long a stage's tests may take before Check gives up on
@@ -113,8 +114,7 @@ func RunStage(ctx context.Context, root, stage string, limit time.Duration) (Res
 	defer cancel()
 	cmd := exec.CommandContext(runCtx, "go", "test", "-count=1", "-failfast", "-json", "./"+stage)
 	cmd.Dir = root
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return killGroup(cmd) }
+	procgroup.Own(cmd)
 	cmd.WaitDelay = 5 * time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -129,7 +129,7 @@ func RunStage(ctx context.Context, root, stage string, limit time.Duration) (Res
 	rd := newReading()
 	rd.read(stdout)
 	err = cmd.Wait()
-	_ = killGroup(cmd) // anything the tests started and left behind
+	_ = procgroup.Kill(cmd) // anything the tests started and left behind
 	r.Elapsed = time.Since(began)
 	r.Output = rd.out.String() + stderr.String()
 	switch {
@@ -169,18 +169,6 @@ func RunStage(ctx context.Context, root, stage string, limit time.Duration) (Res
 		}
 	}
 	return r, nil
-}
-
-// killGroup kills cmd's process group, which Setpgid made.
-func killGroup(cmd *exec.Cmd) error {
-	if cmd.Process == nil {
-		return nil
-	}
-	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	if errors.Is(err, syscall.ESRCH) {
-		return nil
-	}
-	return err
 }
 
 // reading collects the events of go test -json.
