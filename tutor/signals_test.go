@@ -10,13 +10,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/loopfromscratch/loop/internal/stagetest"
 )
 
 // buildTutor compiles this package into a temp folder and returns the
@@ -27,24 +28,6 @@ func buildTutor(t *testing.T) string {
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, "go build the tutor: %s", out)
 	return bin
-}
-
-// lockedBuffer is an io.Writer that a test can read while a process writes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // tutorTemp lists the tutor's temp folders under tmp.
@@ -116,7 +99,7 @@ func TestRunSubcommandCleansUpOnSignals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tmp := t.TempDir()
-			var stdout, stderr lockedBuffer
+			var stdout, stderr stagetest.SyncBuffer
 			cmd := exec.Command(bin, "run", "1", "-delay", "10m")
 			cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
