@@ -71,7 +71,7 @@ func TestTUICleansUpWhenItsTerminalCloses(t *testing.T) {
 			master, slave := openPTY(t)
 			defer master.Close()
 			cmd := exec.Command(bin)
-			cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "HOME="+tmp, "XDG_CONFIG_HOME="+tmp, "GLAMOUR_STYLE=dark", "TERM=xterm-256color")
+			cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "HOME="+tmp, "XDG_CONFIG_HOME="+tmp, "TERM=xterm-256color")
 			cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 			// Its own session, with the pty as its controlling terminal, as
 			// a terminal emulator starts a shell.
