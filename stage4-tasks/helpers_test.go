@@ -107,8 +107,7 @@ func newTestLoopWithin(t *testing.T, limit time.Duration, hint string) *testLoop
 // what it awaits, the timers, the watched fds, work off the loop.
 func (tl *testLoop) pendingReport() string {
 	var parts []string
-	for _, id := range slices.Sorted(maps.Keys(tl.live)) {
-		task := tl.live[id]
+	for _, task := range tl.live.sorted() {
 		desc := task.String()
 		if w, ok := task.(interface{ awaiting() awaited }); ok && w.awaiting() != nil {
 			desc += " awaiting " + w.awaiting().String()

@@ -13,8 +13,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/loopfromscratch/loop/internal/trace"
@@ -29,7 +27,7 @@ type EventLoop struct {
 	timers  timerHeap                         // callbacks due at a time; see timer.go
 	watches map[int]*fdWatch                  // registered fd → what waits on it; see io.go
 	waiters int                               // futures in watches: Run waits for them
-	live    map[int]liveTask                  // tasks not done yet, by task id: Run waits for them
+	live    taskSet                           // tasks not done yet: Run waits for them; see aio_run.go
 	ids     struct{ future, task, timer int } // the last id given out, of each kind
 	epoch   time.Time                         // the loop's clock starts here; see now
 	closed  bool
@@ -60,7 +58,6 @@ func NewEventLoop(tr *trace.Tracer) (*EventLoop, error) {
 		sel:         sel,
 		wake:        wake,
 		watches:     make(map[int]*fdWatch),
-		live:        make(map[int]liveTask),
 		diagnostics: diagnostics{trace: tr},
 	}, nil
 }
@@ -88,8 +85,7 @@ func (l *EventLoop) Run() error {
 		}
 	}
 	if len(l.live) > 0 {
-		ids := slices.Sorted(maps.Keys(l.live))
-		return fmt.Errorf("deadlock: %d task(s) wait for futures nothing will resolve, first %v", len(ids), l.live[ids[0]])
+		return fmt.Errorf("deadlock: %d task(s) wait for futures nothing will resolve, first %v", len(l.live), l.live.sorted()[0])
 	}
 	return nil
 }

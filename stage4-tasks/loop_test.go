@@ -99,3 +99,28 @@ func TestATurnRunFromInsideACallbackLosesNoCallback(t *testing.T) {
 	require.NoError(t, loop.Run(), "Run")
 	assert.Equal(t, []string{"a", "x", "c", "y, queued by x"}, order)
 }
+
+func TestTheLiveSetKeepsEveryTaskAndItsPlace(t *testing.T) {
+	loop := newTestLoop(t)
+	var tasks []*Task[int]
+	for i := range 5 {
+		tasks = append(tasks, NewTask(loop.EventLoop, "idle", func(Coro) (int, error) { return i, nil }))
+	}
+	loop.live.remove(&tasks[1].core) // a hole in the middle, filled by the last
+	loop.live.remove(&tasks[4].core) // the last itself
+	var ids []int
+	for i, task := range loop.live {
+		assert.Equal(t, i, task.base().liveIndex, "%v knows its place", task)
+		ids = append(ids, task.base().id)
+	}
+	assert.Equal(t, []int{1, 4, 3}, ids, "the set, in its own order: task 4 moved into task 2's place")
+	var sorted []int
+	for _, task := range loop.live.sorted() {
+		sorted = append(sorted, task.base().id)
+	}
+	assert.Equal(t, []int{1, 3, 4}, sorted, "sorted, oldest first")
+	loop.live.add(tasks[1]) // back, so that Run finishes every task
+	loop.live.add(tasks[4])
+	require.NoError(t, loop.Run(), "Run")
+	assert.Empty(t, loop.live, "every task left the set when it finished")
+}

@@ -153,6 +153,7 @@ type taskCore struct {
 	state           TaskState
 	cancelRequested bool    // Cancel was called; the coroutine has not seen ErrCancelled yet
 	waiting         awaited // TaskSuspended: the future awaited; nil in every other state
+	liveIndex       int     // its place in the loop's live tasks until done; see taskSet
 
 	step  func()                 // the task's Step, without its result type
 	next  func() (awaited, bool) // switches to the coroutine; made by the first Step
@@ -175,7 +176,7 @@ func newTask[T any](loop *EventLoop, req int, name string, body Coroutine[T]) *T
 	t.core.step = t.Step
 	loop.trace.TaskNew(t.core.id, req, name)
 	t.Future = NewFuture[T](loop, t.core.String())
-	loop.live[t.core.id] = t
+	loop.live.add(t)
 	loop.CallSoon(t.core.step)
 	return t
 }
@@ -216,6 +217,10 @@ func (t *Task[T]) Step() {
 	switch c.state {
 	case TaskDone:
 		return
+	case TaskSuspended:
+		if !c.waiting.Done() {
+			return // not woken by what it waits for: nothing to do yet
+		}
 	case TaskNotStarted:
 		if c.cancelRequested { // cancelled before it ever ran
 			t.finish(*new(T), ErrCancelled)
@@ -234,16 +239,15 @@ func (t *Task[T]) Step() {
 	t.finish(t.result, t.err)
 }
 
-// suspend records what the coroutine awaits, and has it call Step back.
+// suspend records what the coroutine awaits, and has it call Step back
+// once that is done. Step is the done-callback itself: the task's one
+// step func, made in newTask, serves every await, where a closure per
+// await cost an allocation each (docs/performance.md).
 func (c *taskCore) suspend(f awaited) {
 	c.transition(TaskSuspended)
 	c.waiting = f
 	c.loop.trace.TaskSuspend(c.id, c.req, f.futureID(), f)
-	f.AddDoneCallback(func() {
-		if c.waiting == f { // else the task moved on, or was stopped
-			c.step()
-		}
-	})
+	f.AddDoneCallback(c.step)
 }
 
 //docs:end Step
@@ -284,7 +288,7 @@ func (t *Task[T]) Cancel() bool {
 func (t *Task[T]) finish(v T, err error) {
 	c := &t.core
 	c.transition(TaskDone)
-	delete(c.loop.live, c.id)
+	c.loop.live.remove(c)
 	c.loop.trace.TaskDone(c.id, c.req, c.name, err)
 	if err == nil {
 		t.SetResult(v)
