@@ -6,13 +6,15 @@ package main
 // that (x-ideal). Our loop (one goroutine, a timer heap and epoll), plain
 // goroutines (time.Sleep, Go's own timers and netpoller) and OS threads
 // (goroutines locked to threads of their own, up to c = 1,000: Go allows a
-// program 10,000 threads) run side by side. Run:
+// program 10,000 threads) run side by side, with the floor under our loop:
+// c bare iter.Pull coroutines and no loop at all. Run:
 //
 //	go test -run '^$' -bench Sleep -benchtime 1x -count 6 ./stage4-tasks | tee /tmp/sleep.txt
 //	go run golang.org/x/perf/cmd/benchstat@latest -col /impl /tmp/sleep.txt
 
 import (
 	"fmt"
+	"iter"
 	"runtime"
 	"sync"
 	"testing"
@@ -30,6 +32,7 @@ func BenchmarkSleep(b *testing.B) {
 	for _, c := range benchConcurrency {
 		ideal := time.Duration((benchSleeps+c-1)/c) * benchSleep
 		b.Run(fmt.Sprintf("impl=loop/c=%d", c), func(b *testing.B) { benchSleepOn(b, c, ideal, sleepOnLoop) })
+		b.Run(fmt.Sprintf("impl=coroutines/c=%d", c), func(b *testing.B) { benchSleepOn(b, c, ideal, sleepOnBareCoroutines) })
 		b.Run(fmt.Sprintf("impl=goroutines/c=%d", c), func(b *testing.B) { benchSleepOn(b, c, ideal, sleepOnGoroutines) })
 		if c <= 1_000 {
 			b.Run(fmt.Sprintf("impl=threads/c=%d", c), func(b *testing.B) { benchSleepOn(b, c, ideal, sleepOnThreads) })
@@ -66,6 +69,39 @@ func sleepOnLoop(b *testing.B, c int) {
 	}
 	if err := loop.Run(); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// sleepOnBareCoroutines is the floor under sleepOnLoop: c coroutines of
+// iter.Pull, as many as the loop's tasks, each yielding once per sleep,
+// and no task, future, timer heap or selector. A plain driver resumes them
+// all in rounds and sleeps between rounds, so that each coroutine waits
+// about 10 ms from its yield to its next resume. What our loop takes
+// beyond this is the price of everything else; what this takes beyond the
+// ideal is the price of a coroutine per task (docs/performance.md).
+func sleepOnBareCoroutines(_ *testing.B, c int) {
+	nexts := make([]func() (struct{}, bool), c)
+	stops := make([]func(), c)
+	for i := range c {
+		nexts[i], stops[i] = iter.Pull(func(yield func(struct{}) bool) {
+			for range benchSleeps / c {
+				if !yield(struct{}{}) { // a sleep: the driver resumes it a round later
+					return
+				}
+			}
+		})
+	}
+	round := time.Now()
+	for range benchSleeps / c {
+		for _, next := range nexts {
+			next() // runs the coroutine to its next yield
+		}
+		time.Sleep(time.Until(round.Add(benchSleep)))
+		round = round.Add(benchSleep)
+	}
+	for i, next := range nexts {
+		next() // the last sleep is over: it returns
+		stops[i]()
 	}
 }
 

@@ -31,6 +31,7 @@ const maxThreadsC = 1_000
 // sleepImpl is one column of the sleep table.
 type sleepImpl struct {
 	name    string
+	floor   bool   // a floor under our loop, not a peer: in the table, not in the chart
 	maxC    int    // the largest c it runs at; 0 for any
 	missing string // why the column is skipped, "" when it runs
 	cmd     func(c int, limit time.Duration) child
@@ -54,6 +55,7 @@ func (s *setup) sleepImpls() []sleepImpl {
 	}
 	return []sleepImpl{
 		{name: "our loop", cmd: test("loop"), parse: parseBenchLine},
+		{name: "floor: bare coroutines", floor: true, cmd: test("coroutines"), parse: parseBenchLine},
 		{name: "goroutines", cmd: test("goroutines"), parse: parseBenchLine},
 		{name: "OS threads", maxC: maxThreadsC, cmd: test("threads"), parse: parseBenchLine},
 		{name: s.nodeName(), missing: s.node.missing, cmd: script(s.node, "sleep.js"), parse: parseSecondsJSON},
@@ -179,7 +181,9 @@ func (r sleepResults) table(runs int) table {
 	}
 	t.notes = append(t.notes,
 		"ideal = ceil(100,000/c) × 10 ms. Time is the workload's own, timed inside the process (start-up not counted);",
-		"peak RSS is the whole process's (getrusage ru_maxrss; our loop, goroutines and OS threads run in stage4-tasks' test binary).")
+		"peak RSS is the whole process's (getrusage ru_maxrss; our loop, goroutines and OS threads run in stage4-tasks' test binary).",
+		"floor: bare coroutines = c iter.Pull coroutines each yielding once per sleep, resumed in rounds 10 ms apart, and no loop:",
+		"the least a design with one coroutine per task can take (stage4-tasks/bench_test.go, sleepOnBareCoroutines).")
 	return t
 }
 

@@ -258,7 +258,7 @@ func (r sleepResults) sleepChart(machine string, runs int) chart {
 		ch.ideal.points = append(ch.ideal.points, point{float64(c), idealSleep(sleepTotal, c, sleepEach).Seconds()})
 	}
 	for i, impl := range r.impls {
-		if impl.missing != "" {
+		if impl.missing != "" || impl.floor {
 			continue
 		}
 		s := series{name: impl.name}

@@ -60,6 +60,7 @@ func TestSleepChartSVG(t *testing.T) {
 			assert.Contains(t, svg, want)
 		}
 		assert.NotContains(t, svg, "Node 20")
+		assert.NotContains(t, svg, "floor", "the floor is a table column, not a peer's line")
 	})
 	t.Run("has colours for a dark page", func(t *testing.T) {
 		assert.Contains(t, svg, "@media (prefers-color-scheme: dark)")
