@@ -113,14 +113,14 @@ func AsCompleted[T any](co Coro, loop *EventLoop, tasks ...*Task[T]) iter.Seq2[*
 // error that wraps ErrTimeout. A timer does the watching: the cost is one
 // heap entry, removed again if the task wins.
 func WaitFor[T any](co Coro, timeout time.Duration, task *Task[T]) (T, error) {
-	timedOut := false
+	late := false
 	timer := task.core.loop.CallLater(timeout, func() {
-		timedOut = task.Cancel()
+		late = task.Cancel()
 	})
 	v, err := Await(co, task)
 	timer.Cancel()
-	if timedOut && errors.Is(err, ErrCancelled) {
-		return v, fmt.Errorf("%w after %v", ErrTimeout, timeout)
+	if late && errors.Is(err, ErrCancelled) {
+		return v, timedOut(timeout)
 	}
 	return v, err
 }

@@ -14,6 +14,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -92,7 +93,7 @@ func (s *taskSet) remove(c *taskCore) {
 // sorted returns the live tasks oldest first, by id: a copy, so that the
 // caller may cancel or end them as it goes.
 func (s taskSet) sorted() []liveTask {
-	return slices.SortedFunc(slices.Values(s), func(a, b liveTask) int { return a.base().id - b.base().id })
+	return slices.SortedFunc(slices.Values(s), func(a, b liveTask) int { return cmp.Compare(a.base().id, b.base().id) })
 }
 
 // abandon ends a task the loop cannot run any further: it stops the

@@ -27,7 +27,7 @@ type EventLoop struct {
 	timers  timerHeap                         // callbacks due at a time; see timer.go
 	watches map[int]*fdWatch                  // registered fd → what waits on it; see io.go
 	waiters int                               // futures in watches: Run waits for them
-	live    taskSet                           // tasks not done yet: Run waits for them; see aio_run.go
+	live    taskSet                           // tasks not done yet: Run reports those left as a deadlock; see aio_run.go
 	ids     struct{ future, task, timer int } // the last id given out, of each kind
 	epoch   time.Time                         // the loop's clock starts here; see now
 	closed  bool

@@ -219,7 +219,7 @@ func (t *Task[T]) Step() {
 		return
 	case TaskSuspended:
 		if !c.waiting.Done() {
-			return // not woken by what it waits for: nothing to do yet
+			return // called before what it waits for is done: too early, nothing to do
 		}
 	case TaskNotStarted:
 		if c.cancelRequested { // cancelled before it ever ran

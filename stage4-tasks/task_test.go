@@ -63,6 +63,23 @@ func TestATaskStepsItsCoroutineFromAwaitToAwait(t *testing.T) {
 	}
 }
 
+func TestAStepCalledWhileItsFutureIsPendingDoesNothing(t *testing.T) {
+	loop := newTestLoop(t)
+	wake := NewFuture[int](loop, "wake")
+	task := NewTask(loop.EventLoop, "waiter", func(co Coro) (int, error) {
+		return Await(co, wake)
+	})
+	loop.runReady() // the first step: suspended on wake
+	require.Equal(t, TaskSuspended, task.State(), "suspended on a pending future")
+	task.Step() // a stray call: nothing it waits for is done
+	assert.Equal(t, TaskSuspended, task.State(), "a Step while the future is pending must not resume the coroutine (it would find nothing to return)")
+	wake.SetResult(7)
+	require.NoError(t, loop.RunUntilComplete(task), "RunUntilComplete")
+	got, err := task.Result()
+	require.NoError(t, err, "the task's result")
+	assert.Equal(t, 7, got, "resumed once wake was done, with its result")
+}
+
 func TestAwaitReturnsTheErrorOfWhatItAwaits(t *testing.T) {
 	loop := newTestLoop(t)
 	boom := errors.New("boom")

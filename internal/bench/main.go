@@ -1,12 +1,13 @@
 // Command bench measures stage 4 against its peers, side by side, in one
 // go, and prints one report naming the machine: the sleep benchmark
 // (100,000 sleeps of 10 ms at concurrency c) for our loop, goroutines, OS
-// threads, Node and Python asyncio; 10,000 connections to the slow server
+// threads, Node and Python asyncio, beside the floor of bare coroutines
+// under our loop; 10,000 connections to the slow server
 // at 1 s delay for stage 4, goroutines, Node and Python; and stage 4 alone
 // at the open-file limit. Every run is a fresh process; each case reports
 // the median of its runs. Issue 12 sets the targets; DESIGN.md lists them.
 //
-//	go run ./internal/bench                       # everything, about 6 minutes on 2 cores
+//	go run ./internal/bench                       # everything, about 5 minutes on 2 cores
 //	go run ./internal/bench -quick                # small sizes, about a minute
 //	go run ./internal/bench -only sleep -runs 5
 //	go run ./internal/bench -md -svg docs/img/sleep-benchmark.svg

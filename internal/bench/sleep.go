@@ -28,10 +28,16 @@ const (
 // there (Go allows a program 10,000 threads).
 const maxThreadsC = 1_000
 
+// minFloorC is the smallest c the floor is run at, as bench_test.go does:
+// below it, the floor's time is time.Sleep's lateness over hundreds of
+// rounds, not the coroutines'.
+const minFloorC = 10_000
+
 // sleepImpl is one column of the sleep table.
 type sleepImpl struct {
 	name    string
 	floor   bool   // a floor under our loop, not a peer: in the table, not in the chart
+	minC    int    // the smallest c it runs at; 0 for any
 	maxC    int    // the largest c it runs at; 0 for any
 	missing string // why the column is skipped, "" when it runs
 	cmd     func(c int, limit time.Duration) child
@@ -55,7 +61,7 @@ func (s *setup) sleepImpls() []sleepImpl {
 	}
 	return []sleepImpl{
 		{name: "our loop", cmd: test("loop"), parse: parseBenchLine},
-		{name: "floor: bare coroutines", floor: true, cmd: test("coroutines"), parse: parseBenchLine},
+		{name: "floor: bare coroutines", floor: true, minC: minFloorC, cmd: test("coroutines"), parse: parseBenchLine},
 		{name: "goroutines", cmd: test("goroutines"), parse: parseBenchLine},
 		{name: "OS threads", maxC: maxThreadsC, cmd: test("threads"), parse: parseBenchLine},
 		{name: s.nodeName(), missing: s.node.missing, cmd: script(s.node, "sleep.js"), parse: parseSecondsJSON},
@@ -88,6 +94,19 @@ func parseSecondsJSON(stdout []byte) (float64, error) {
 	return *out.Seconds, nil
 }
 
+// skipAt says why impl is not run at concurrency c, or "" when it is.
+func (impl sleepImpl) skipAt(c int) string {
+	switch {
+	case impl.missing != "":
+		return impl.missing
+	case impl.maxC > 0 && c > impl.maxC:
+		return fmt.Sprintf("only up to c = %s", formatCount(impl.maxC))
+	case c < impl.minC:
+		return fmt.Sprintf("only from c = %s", formatCount(impl.minC))
+	}
+	return ""
+}
+
 // sleepResults are the sleep benchmark's cells: by c, by implementation.
 type sleepResults struct {
 	cs    []int
@@ -103,12 +122,7 @@ func runSleep(ctx context.Context, s *setup, cs []int, runs int, p *progress) (s
 	for _, c := range cs {
 		cells := make([]result, len(r.impls))
 		for i, impl := range r.impls {
-			switch {
-			case impl.missing != "":
-				cells[i].skipped = impl.missing
-			case impl.maxC > 0 && c > impl.maxC:
-				cells[i].skipped = fmt.Sprintf("only up to c = %s", formatCount(impl.maxC))
-			}
+			cells[i].skipped = impl.skipAt(c)
 		}
 		ideal := idealSleep(sleepTotal, c, sleepEach)
 		for run := 1; run <= runs; run++ {
@@ -182,8 +196,8 @@ func (r sleepResults) table(runs int) table {
 	t.notes = append(t.notes,
 		"ideal = ceil(100,000/c) × 10 ms. Time is the workload's own, timed inside the process (start-up not counted);",
 		"peak RSS is the whole process's (getrusage ru_maxrss; our loop, goroutines and OS threads run in stage4-tasks' test binary).",
-		"floor: bare coroutines = c iter.Pull coroutines each yielding once per sleep, resumed in rounds 10 ms apart, and no loop:",
-		"the least a design with one coroutine per task can take (stage4-tasks/bench_test.go, sleepOnBareCoroutines).")
+		"floor: bare coroutines = c iter.Pull coroutines, each yielding once per sleep and resumed 10 ms after it yielded, and no loop:",
+		"the least a design with one coroutine per task can take (stage4-tasks/bench_test.go, sleepOnBareCoroutines); run from c = 10,000.")
 	return t
 }
 

@@ -19,11 +19,11 @@ func fakeSleep() sleepResults {
 	return sleepResults{
 		cs: []int{1_000, 100_000},
 		impls: []sleepImpl{
-			{name: "our loop"}, {name: "floor: bare coroutines", floor: true}, {name: "goroutines"}, {name: "OS threads", maxC: 1_000},
+			{name: "our loop"}, {name: "floor: bare coroutines", floor: true, minC: 10_000}, {name: "goroutines"}, {name: "OS threads", maxC: 1_000},
 			{name: "Node 20", missing: "node not found in PATH"}, {name: "Python 3.11 asyncio"},
 		},
 		cells: map[int][]result{
-			1_000:   {ms(1.016, 12), ms(1.003, 11), ms(1.067, 11), ms(1.69, 27), {skipped: "node not found in PATH"}, ms(1.107, 23)},
+			1_000:   {ms(1.016, 12), {skipped: "only from c = 10,000"}, ms(1.067, 11), ms(1.69, 27), {skipped: "node not found in PATH"}, ms(1.107, 23)},
 			100_000: {ms(0.447, 340), ms(0.296, 280), ms(0.079, 86), {skipped: "only up to c = 1,000"}, {skipped: "node not found in PATH"}, {err: "exit code 1: boom"}},
 		},
 	}
@@ -34,7 +34,7 @@ func TestSleepTable(t *testing.T) {
 	assert.Equal(t, []string{"c", "ideal", "our loop", "floor: bare coroutines", "goroutines", "OS threads", "Python 3.11 asyncio"}, tb.header,
 		"a missing peer has no column")
 	require.Len(t, tb.rows, 2)
-	assert.Equal(t, []string{"1,000", "1", "1.016 (1.02×, 12 MiB)", "1.003 (1.00×, 11 MiB)", "1.067 (1.07×, 11 MiB)", "1.690 (1.69×, 27 MiB)", "1.107 (1.11×, 23 MiB)"}, tb.rows[0])
+	assert.Equal(t, []string{"1,000", "1", "1.016 (1.02×, 12 MiB)", "–", "1.067 (1.07×, 11 MiB)", "1.690 (1.69×, 27 MiB)", "1.107 (1.11×, 23 MiB)"}, tb.rows[0])
 	assert.Equal(t, []string{"100,000", "0.01", "0.447 (44.7×, 340 MiB)", "0.296 (29.6×, 280 MiB)", "0.079 (7.90×, 86 MiB)", "–", "failed"}, tb.rows[1])
 	notes := strings.Join(tb.notes, "\n")
 	assert.Contains(t, notes, "Node 20: skipped (node not found in PATH).")
@@ -94,4 +94,15 @@ func TestConnsTables(t *testing.T) {
 	fd := r.fdTable(3)
 	assert.Equal(t, [][]string{{"10,000", "1 s", "1.74 (3 failed)", "2.50", "1.02", "65 MiB", "1.80 1.74 1.71"}}, fd.rows,
 		"the goal is delay + 1.5 s; the first answer is the median of the runs'")
+}
+
+func TestSleepImplSkipsTheSizesItIsNotRunAt(t *testing.T) {
+	threads := sleepImpl{name: "OS threads", maxC: 1_000}
+	floor := sleepImpl{name: "floor: bare coroutines", minC: 10_000}
+	node := sleepImpl{name: "Node 20", missing: "node not found in PATH"}
+	assert.Empty(t, threads.skipAt(1_000), "threads at their largest c")
+	assert.Equal(t, "only up to c = 1,000", threads.skipAt(10_000))
+	assert.Equal(t, "only from c = 10,000", floor.skipAt(1_000))
+	assert.Empty(t, floor.skipAt(10_000), "the floor at its smallest c")
+	assert.Equal(t, "node not found in PATH", node.skipAt(100), "a missing peer, at any c")
 }
