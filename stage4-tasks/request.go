@@ -30,7 +30,7 @@ func fetch(co Coro, loop *EventLoop, run *stagecli.Run, req int) (string, error)
 		return "", err
 	}
 	defer closeSocket(loop, fd, req)
-	spreadSource(fd, run, req) // above 10,000 requests only: aio_sources.go
+	spreadSource(fd, run, req) // beyond the 10,000th request only: aio_sources.go
 
 	if err := connect(co, loop, fd, run.Server); err != nil {
 		return "", failed("connect", err)
