@@ -12,7 +12,7 @@ import (
 )
 
 func TestRequestsBeyondTheFirstTenThousandComeFromOtherLoopbackAddresses(t *testing.T) {
-	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
 	require.NoError(t, err, "socket")
 	defer unix.Close(lfd)
 	require.NoError(t, unix.Bind(lfd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}), "bind")
@@ -22,7 +22,7 @@ func TestRequestsBeyondTheFirstTenThousandComeFromOtherLoopbackAddresses(t *test
 	run := &stagecli.Run{N: 19_000, Server: sa.(*unix.SockaddrInet4)}
 
 	source := func(req int) [4]byte {
-		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
 		require.NoError(t, err, "socket")
 		defer unix.Close(fd)
 		spreadSource(fd, run, req)
