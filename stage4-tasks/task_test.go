@@ -70,9 +70,9 @@ func TestAStepCalledWhileItsFutureIsPendingDoesNothing(t *testing.T) {
 		return Await(co, wake)
 	})
 	loop.runReady() // the first step: suspended on wake
-	require.Equal(t, TaskSuspended, task.State(), "suspended on a pending future")
+	require.Equal(t, "suspended", task.State().String(), "suspended on a pending future")
 	task.Step() // a stray call: nothing it waits for is done
-	assert.Equal(t, TaskSuspended, task.State(), "a Step while the future is pending must not resume the coroutine (it would find nothing to return)")
+	assert.Equal(t, "suspended", task.State().String(), "a Step while the future it awaits is pending must do nothing: resumed, the coroutine would find no result to return")
 	wake.SetResult(7)
 	require.NoError(t, loop.RunUntilComplete(task), "RunUntilComplete")
 	got, err := task.Result()
