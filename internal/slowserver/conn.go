@@ -3,9 +3,8 @@
 //	admit (or turn away: busy) -> read the request -> wait the delay ->
 //	answer, fail on purpose, or notice the client left -> close
 //
-// Each connection has one goroutine, plus a second one while it waits (the
-// watcher, which notices a client that goes away). Both end before serve
-// returns, and serve always closes the connection.
+// Each connection has one goroutine, which ends when serve returns; serve
+// always closes the connection.
 
 package slowserver
 
@@ -92,7 +91,26 @@ func closeGently(conn net.Conn) {
 	if tc, ok := conn.(*net.TCPConn); ok {
 		_ = tc.CloseWrite()
 	}
-	_, _ = io.Copy(io.Discard, conn)
+	discard(conn)
+}
+
+// discardBuffer is the size of the buffer that what a client sends beyond
+// its request is read into and thrown away. It is small on purpose: every
+// waiting connection holds one for the whole delay. io.Copy(io.Discard,
+// conn) borrowed an 8 KiB buffer instead, and with 19,000 connections
+// waiting, those buffers were 150 MB of the server's heap, all of it
+// scanned by the collector (docs/performance.md).
+const discardBuffer = 128
+
+// discard reads and throws away whatever conn sends until it closes, fails
+// or its deadline passes.
+func discard(conn net.Conn) {
+	buf := make([]byte, discardBuffer)
+	for {
+		if _, err := conn.Read(buf); err != nil {
+			return
+		}
+	}
 }
 
 // readRequest does the one read that is the request. A client that sends
@@ -151,52 +169,51 @@ func (s *Server) delay() time.Duration {
 	return s.cfg.Delay + rand.N(s.cfg.Jitter)
 }
 
-// wait sleeps d unless the client leaves or Close comes first. Meanwhile a
-// watcher goroutine reads and discards whatever else the client sends (the
-// rest of an HTTP request, say); its read ending with EOF or an error means
-// the client went away. wait stops the watcher before returning.
+// wait sleeps d unless the client leaves or Close comes first. It sleeps by
+// reading: the read's deadline is the end of the delay, and whatever else
+// the client sends meanwhile (the rest of an HTTP request, say) is thrown
+// away. The read ends with the deadline (the delay passed), with EOF or an
+// error (the client went away), or because Close closed conn. One
+// goroutine per connection does all of it; an earlier version had a second
+// one reading while the first slept on a timer, and with 19,000
+// connections waiting, that was 19,000 more goroutines, timers and
+// wake-ups (docs/performance.md).
 //
 // A client that half-closes (shutdown(SHUT_WR)) after its request looks
 // exactly like one that left, and is treated as one.
 func (s *Server) wait(conn net.Conn, d time.Duration) outcome {
-	_ = conn.SetReadDeadline(time.Time{})
-	gone := make(chan struct{})
-	go func() {
-		defer close(gone)
-		_, _ = io.Copy(io.Discard, conn)
-	}()
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-
-	result := waited
-	select {
-	case <-gone:
-		return wentAway
-	case <-s.done:
-		result = shutDown
-	case <-timer.C:
-		if result = s.held(gone); result == wentAway {
+	buf := make([]byte, discardBuffer)
+	_ = conn.SetReadDeadline(time.Now().Add(d))
+	for {
+		_, err := conn.Read(buf)
+		switch {
+		case err == nil:
+			// more from the client: thrown away
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			if s.released() {
+				return waited
+			}
+			_ = conn.SetReadDeadline(time.Now().Add(holdPoll))
+		case s.isClosing():
+			return shutDown
+		default:
 			return wentAway
 		}
 	}
-	_ = conn.SetReadDeadline(time.Unix(1, 0)) // wakes the watcher's read
-	<-gone
-	return result
 }
 
-// held waits, after the delay, until the test hook Config.hold is closed;
-// without the hook it returns at once.
-func (s *Server) held(gone <-chan struct{}) outcome {
-	if s.cfg.hold == nil {
-		return waited
-	}
+// holdPoll is how often a reply held by the test hook Config.hold checks
+// whether it may go; meanwhile it keeps reading, as during the delay.
+const holdPoll = 10 * time.Millisecond
+
+// released reports whether a reply whose delay has passed may be sent:
+// always, unless the test hook Config.hold is set and still open.
+func (s *Server) released() bool {
 	select {
-	case <-s.cfg.hold:
-		return waited
-	case <-gone:
-		return wentAway
-	case <-s.done:
-		return shutDown
+	case <-s.cfg.hold: // a nil hold never gets here
+		return true
+	default:
+		return s.cfg.hold == nil
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -233,6 +234,43 @@ func TestClientGoesAway(t *testing.T) {
 		return st.Failed == 1 && st.InFlight == 0
 	}, hangGuard, 5*time.Millisecond, "the server noticing long before the delay; stats %+v", s.Stats())
 	// goleak in TestMain proves the connection's goroutines ended.
+}
+
+// TestAWaitingConnectionHasOneGoroutineAndThrowsAwayWhatElseComes checks
+// the cost of a waiting connection: one goroutine, not two (the count
+// would double if a second goroutine read while the first slept), and
+// bytes sent after the request are read, thrown away and do not change
+// the reply. The delay is long enough for the extra bytes to arrive within
+// it; hold then keeps every reply until the goroutines are counted.
+func TestAWaitingConnectionHasOneGoroutineAndThrowsAwayWhatElseComes(t *testing.T) {
+	const n = 40
+	hold := make(chan struct{})
+	s := startServer(t, Config{Delay: 2 * time.Second, hold: hold})
+	before := runtime.NumGoroutine()
+	conns := make([]net.Conn, n)
+	for i := range conns {
+		conn, err := net.Dial("tcp", s.Addr())
+		require.NoError(t, err, "dial")
+		defer conn.Close()
+		_, err = fmt.Fprintf(conn, "Request %d\n", i+1)
+		require.NoError(t, err, "write the request")
+		_, err = conn.Write(bytes.Repeat([]byte("x"), 3*discardBuffer+1))
+		require.NoError(t, err, "write more than the request")
+		conns[i] = conn
+	}
+	require.Eventually(t, func() bool { return s.Stats().InFlight == n }, hangGuard, 5*time.Millisecond,
+		"every request arriving; stats %+v", s.Stats())
+	// The test's own connections add no goroutine; a second goroutine per
+	// waiting connection would add n more.
+	assert.Less(t, runtime.NumGoroutine()-before, n+n/2, "goroutines for %d waiting connections", n)
+
+	close(hold)
+	for i, conn := range conns {
+		got := send(conn, "", time.Now())
+		assert.NoError(t, got.err, "reading reply %d", i+1)
+		assert.Equal(t, fmt.Sprintf("Response to Request %d\n", i+1), got.reply, "the reply ignores the extra bytes")
+	}
+	assert.Equal(t, int64(n), s.Stats().Served, "Served")
 }
 
 func TestClose(t *testing.T) {
