@@ -126,16 +126,18 @@ func receive(co Coro, loop *EventLoop, fd, req int) ([]byte, error) {
 //docs:end fetch
 
 // fetchAll sends run.N requests at once, one task each, and runs loop
-// until every one of them is answered or failed.
+// until every one of them is answered or failed. A run of more than 1,000
+// starts them a thousand per turn of the loop, which spreads out the
+// replies of a big run (startInWaves, in aio_waves.go).
 func fetchAll(loop *EventLoop, run *stagecli.Run) error {
 	stop := showProgress(loop, run)
-	for req := 1; req <= run.N; req++ {
+	startInWaves(loop, run.N, func(req int) {
 		startRequest(loop, run, req).AddDoneCallback(func() {
 			if run.Pending() == 0 {
 				stop() // the last one: do not wait for the next tick
 			}
 		})
-	}
+	})
 	return loop.Run()
 }
 
