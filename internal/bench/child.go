@@ -1,7 +1,8 @@
 // This file runs one measured program in a fresh process: in a process
 // group of its own, with a deadline after which the whole group is killed,
 // its output captured (bounded), and its peak RSS read from the rusage
-// wait4 returns. Every run of every case goes through runChild.
+// wait4 returns, or from /proc when that rusage is the bench's own (see
+// peakOf). Every run of every case goes through runChild.
 
 package main
 
@@ -10,10 +11,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -61,12 +65,17 @@ func runChild(ctx context.Context, c child) (exited, error) {
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 
 	began := time.Now()
-	err := cmd.Run()
+	err := cmd.Start()
+	var hwm *hwmSampler
+	if err == nil {
+		hwm = sampleHWM(cmd.Process.Pid)
+		err = cmd.Wait()
+	}
 	_ = procgroup.Kill(cmd) // anything it left behind
 	e := exited{stdout: stdout.Bytes(), stderr: stderr.String(), code: -1, wall: time.Since(began)}
 	if cmd.ProcessState != nil {
 		e.code = cmd.ProcessState.ExitCode()
-		e.rss = peakRSS(cmd.ProcessState.SysUsage())
+		e.rss = hwm.peakOf(peakRSS(cmd.ProcessState.SysUsage()))
 	}
 	switch {
 	case ctx.Err() != nil:
@@ -92,6 +101,86 @@ func peakRSS(usage any) uint64 {
 		return uint64(ru.Maxrss)
 	}
 	return uint64(ru.Maxrss) * 1024
+}
+
+// hwmSampler reads a running child's VmHWM, the peak resident memory of
+// its own image, from /proc every hwmEvery (Linux only), together with the
+// bench's own VmHWM once the child has started.
+//
+// It is needed because ru_maxrss is not the child's alone. Go starts a
+// child with vfork: until its exec, the child runs in the bench's memory,
+// and Linux keeps that memory's peak in the child's ru_maxrss. A child
+// smaller than the bench was reported as big as the bench: /bin/true
+// started from a process holding 50 MiB reports 53 MiB.
+type hwmSampler struct {
+	self uint64 // the bench's VmHWM after the child's exec, bytes
+	peak atomic.Uint64
+	stop chan struct{}
+	done chan struct{}
+}
+
+// hwmEvery is how often a child's VmHWM is read. VmHWM only grows, so a
+// sample taken after the peak still says it.
+const hwmEvery = 5 * time.Millisecond
+
+// sampleHWM starts sampling process pid's VmHWM; nil where /proc has no
+// VmHWM (not Linux).
+func sampleHWM(pid int) *hwmSampler {
+	self, ok := readHWM("self")
+	if !ok {
+		return nil
+	}
+	h := &hwmSampler{self: self, stop: make(chan struct{}), done: make(chan struct{})}
+	path := strconv.Itoa(pid)
+	go func() {
+		defer close(h.done)
+		tick := time.NewTicker(hwmEvery)
+		defer tick.Stop()
+		for {
+			if v, ok := readHWM(path); ok && v > h.peak.Load() {
+				h.peak.Store(v)
+			}
+			select {
+			case <-h.stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return h
+}
+
+// peakOf stops the sampling and returns the child's peak RSS: rusage, its
+// ru_maxrss, when it is above the bench's own peak (then it can only be
+// the child's); otherwise the highest VmHWM sampled, since the rusage
+// figure may be the bench's. Without samples, rusage.
+func (h *hwmSampler) peakOf(rusage uint64) uint64 {
+	if h == nil {
+		return rusage
+	}
+	close(h.stop)
+	<-h.done
+	if sampled := h.peak.Load(); sampled > 0 && rusage <= h.self {
+		return sampled
+	}
+	return rusage
+}
+
+// readHWM reads the VmHWM line of /proc/<pid>/status ("VmHWM:  1234
+// kB"), in bytes; false when there is none (not Linux, a process gone or
+// a zombie).
+func readHWM(pid string) (uint64, bool) {
+	status, err := os.ReadFile("/proc/" + pid + "/status")
+	if err != nil {
+		return 0, false
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb * 1024, err == nil && kb > 0
+		}
+	}
+	return 0, false
 }
 
 // failure describes a run that went wrong in one line: the error, or the

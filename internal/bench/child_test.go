@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,20 @@ func TestRunChild(t *testing.T) {
 		assert.Equal(t, 3, e.code)
 		assert.Positive(t, e.rss, "ru_maxrss of the child")
 		assert.Equal(t, "exit code 3: oops", e.failure(nil))
+	})
+	t.Run("reports a small child's peak RSS, not the bench's own", func(t *testing.T) {
+		if _, ok := readHWM("self"); !ok {
+			t.Skip("no VmHWM in /proc (not Linux): rusage is all there is")
+		}
+		ballast := make([]byte, 64<<20) // the bench holding 64 MiB when it starts the child
+		for i := range ballast {
+			ballast[i] = 1
+		}
+		e, err := runChild(context.Background(), child{path: sh, args: []string{"-c", "sleep 0.2"}, limit: 10 * time.Second})
+		require.NoError(t, err, "runChild")
+		assert.Positive(t, e.rss, "the child's peak RSS")
+		assert.Less(t, e.rss, uint64(16<<20), "sh and sleep take a few MiB, not the 64 MiB of the process that started them")
+		runtime.KeepAlive(ballast)
 	})
 	t.Run("kills the whole group at the deadline, children too", func(t *testing.T) {
 		began := time.Now()

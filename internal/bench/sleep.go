@@ -195,7 +195,7 @@ func (r sleepResults) table(runs int) table {
 	}
 	t.notes = append(t.notes,
 		"ideal = ceil(100,000/c) × 10 ms. Time is the workload's own, timed inside the process (start-up not counted);",
-		"peak RSS is the whole process's (getrusage ru_maxrss; our loop, goroutines and OS threads run in stage4-tasks' test binary).",
+		"peak RSS is the whole process's own (ru_maxrss, or VmHWM where ru_maxrss is the bench's: internal/bench/child.go; our loop, goroutines and OS threads run in stage4-tasks' test binary).",
 		"floor: bare coroutines = c iter.Pull coroutines, each yielding once per sleep and resumed 10 ms after it yielded, and no loop:",
 		"the least a design with one coroutine per task can take (stage4-tasks/bench_test.go, sleepOnBareCoroutines); run from c = 10,000.")
 	return t

@@ -34,7 +34,7 @@ func median(xs []float64) float64 {
 
 // sample is one run of one case: how long its workload took, as the
 // program itself timed it (process start-up not counted), and the peak
-// resident memory of the whole process (getrusage ru_maxrss).
+// resident memory of the whole process (runChild says how it is read).
 type sample struct {
 	seconds float64
 	rss     uint64 // bytes
