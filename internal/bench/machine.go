@@ -39,6 +39,7 @@ const (
 	stageBin   = "stage4-tasks"
 	serverBin  = "slowserver"
 	goclientBn = "goclient"
+	floorBin   = "floorclient"
 )
 
 // moduleRoot asks the go command where the module is: the directory of
@@ -62,7 +63,7 @@ func moduleRoot(ctx context.Context) (string, error) {
 func (s *setup) build(ctx context.Context, sleep, conns bool) error {
 	if conns {
 		args := []string{"build", "-o", s.bin + string(filepath.Separator),
-			"./stage4-tasks", "./slowserver", "./internal/bench/peers/goclient"}
+			"./stage4-tasks", "./slowserver", "./internal/bench/peers/goclient", "./internal/bench/peers/floorclient"}
 		if err := s.goCommand(ctx, args...); err != nil {
 			return err
 		}

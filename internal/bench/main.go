@@ -152,7 +152,7 @@ func benchmark(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	defer os.RemoveAll(bin)
 	s := &setup{root: root, bin: bin}
-	p.note("building stage4-tasks, its test binary, slowserver and goclient")
+	p.note("building stage4-tasks, its test binary, slowserver, goclient and floorclient")
 	if err := s.build(ctx, want("sleep"), want("conns") || want("fdlimit")); err != nil {
 		return err
 	}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loopfromscratch/loop/internal/slowserver"
+)
+
+// TestEveryRequestIsInFlightBeforeTheFirstAnswerIsRead runs the floor
+// client against the real slow server: the server's peak says all n
+// requests waited at once (one by one, the peak would be 1). The delay
+// leaves room for 20 connects on a busy machine.
+func TestEveryRequestIsInFlightBeforeTheFirstAnswerIsRead(t *testing.T) {
+	const n = 20
+	srv, err := slowserver.Start(slowserver.Config{Addr: "127.0.0.1:0", Delay: 2 * time.Second})
+	require.NoError(t, err, "slow server")
+	defer srv.Close()
+	server, err := sockaddr(srv.Addr())
+	require.NoError(t, err, "sockaddr")
+
+	out := fetchAll(server, n)
+	assert.Equal(t, outcome{Answered: n, Seconds: out.Seconds}, out, "every request answered")
+	st := srv.Stats()
+	assert.Equal(t, int64(n), st.Served, "the server served each once")
+	assert.Equal(t, int64(n), st.Peak, "all %d were in flight at once", n)
+}
+
+func TestARefusedConnectFailsTheRunNamingTheRequest(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err, "listen")
+	server, err := sockaddr(ln.Addr().String())
+	require.NoError(t, err, "sockaddr")
+	require.NoError(t, ln.Close(), "close: nothing listens there now")
+
+	out := fetchAll(server, 3)
+	assert.Equal(t, 3, out.Failed, "the requests not answered count as failed")
+	assert.Equal(t, "request 1: connect: connection refused", out.Error)
+}
+
+func TestAddrMustBeIPv4HostAndPort(t *testing.T) {
+	for _, bad := range []string{"localhost:80", "[::1]:80", "127.0.0.1", ""} {
+		_, err := sockaddr(bad)
+		assert.Error(t, err, "%q", bad)
+	}
+}
