@@ -2,19 +2,21 @@
 // every callback that was ready when it began, and a task's first step is
 // one of them, so 19,000 tasks started at once make one first turn of
 // 19,000 socket-and-connect steps (~0.8 s here), and only then does the
-// loop poll and send the first request. Every request goes out in the
-// next 0.3 s, the server answers each one its delay later, and the
-// replies come back as bunched as the requests went: 19,000 to read and
-// close in 0.3 s, more than one thread does, so the last one waited ~0.3 s
-// on the loop. In waves of startWave, the first wave's requests are sent
-// during the turns that connect the later waves; requests, and so
-// replies, are spread over the whole storm, and each reply is read about
-// when it comes. The last request leaves no sooner (the same work comes
-// before it on the same thread), but little queues behind it: 19,000
-// connections at a 3 s delay went from 4.19 s to 4.04 s, and 10,000 at
-// 1 s from 1.67 s to 1.56 s (medians of 7, alternated; docs/performance.md).
-// A run of startWave requests or fewer, such as the default ten, starts in
-// one wave, as before.
+// loop poll and send the first request. Every request went out in the
+// next 0.3 s, the server answered each one its delay later, and the
+// replies came back as bunched as the requests went: 19,000 to read and
+// close in 0.3 s, more than one thread does, so the last one waited
+// ~0.3 s on the loop (timed with strace on epoll_pwait). In waves of
+// startWave, each turn connects one wave and sends the wave before it (a
+// wave's sockets turn writable at the next poll, behind the next wave's
+// first steps, which were queued first), so requests, and so replies, are
+// spread over the whole storm, and each reply is read about when it comes.
+// The last request leaves no sooner (the same work comes before it on the
+// same thread), but little queues behind it: 19,000 connections at a 3 s
+// delay went from 4.19 s to 4.04 s, and 10,000 at 1 s from 1.67 s to
+// 1.56 s (medians of 7, alternated; docs/performance.md). A run of
+// startWave requests or fewer, such as the default ten, starts in one
+// wave, as before.
 
 package main
 

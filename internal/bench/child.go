@@ -72,10 +72,11 @@ func runChild(ctx context.Context, c child) (exited, error) {
 		err = cmd.Wait()
 	}
 	_ = procgroup.Kill(cmd) // anything it left behind
+	sampled := hwm.finish()
 	e := exited{stdout: stdout.Bytes(), stderr: stderr.String(), code: -1, wall: time.Since(began)}
 	if cmd.ProcessState != nil {
 		e.code = cmd.ProcessState.ExitCode()
-		e.rss = hwm.peakOf(peakRSS(cmd.ProcessState.SysUsage()))
+		e.rss = ownPeak(peakRSS(cmd.ProcessState.SysUsage()), sampled)
 	}
 	switch {
 	case ctx.Err() != nil:
@@ -120,7 +121,8 @@ type hwmSampler struct {
 }
 
 // hwmEvery is how often a child's VmHWM is read. VmHWM only grows, so a
-// sample taken after the peak still says it.
+// sample taken after the peak still says it; only what a child gains in
+// its last hwmEvery is missed.
 const hwmEvery = 5 * time.Millisecond
 
 // sampleHWM starts sampling process pid's VmHWM; nil where /proc has no
@@ -150,18 +152,28 @@ func sampleHWM(pid int) *hwmSampler {
 	return h
 }
 
-// peakOf stops the sampling and returns the child's peak RSS: rusage, its
-// ru_maxrss, when it is above the bench's own peak (then it can only be
-// the child's); otherwise the highest VmHWM sampled, since the rusage
-// figure may be the bench's. Without samples, rusage.
-func (h *hwmSampler) peakOf(rusage uint64) uint64 {
+// hwmSamples is what a sampler saw: the bench's own VmHWM and the
+// child's highest, in bytes; zero where there was none.
+type hwmSamples struct{ self, child uint64 }
+
+// finish stops the sampling and returns what it saw; a nil sampler saw
+// nothing.
+func (h *hwmSampler) finish() hwmSamples {
 	if h == nil {
-		return rusage
+		return hwmSamples{}
 	}
 	close(h.stop)
 	<-h.done
-	if sampled := h.peak.Load(); sampled > 0 && rusage <= h.self {
-		return sampled
+	return hwmSamples{self: h.self, child: h.peak.Load()}
+}
+
+// ownPeak is a child's peak RSS: rusage, its ru_maxrss, when it is above
+// the bench's own peak (then it can only be the child's); otherwise the
+// highest VmHWM sampled, since the rusage figure may be the bench's.
+// Without samples (not Linux, or a child gone before the first), rusage.
+func ownPeak(rusage uint64, s hwmSamples) uint64 {
+	if s.child > 0 && rusage <= s.self {
+		return s.child
 	}
 	return rusage
 }

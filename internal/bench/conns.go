@@ -327,7 +327,7 @@ func (r connsResults) fdTable(runs int) table {
 	}
 	t.rows = append(t.rows, row)
 	t.notes = append(t.notes, "goal = delay + 1.5 s (issue 12). The first answer comes the delay after the first request is sent:",
-		"first answer − delay is roughly how long the first wave of 1,000 sockets took to connect and send.")
+		"first answer − delay is roughly when the first request was sent: once the first two waves of 1,000 sockets had connected.")
 	return t
 }
 

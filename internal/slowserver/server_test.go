@@ -238,14 +238,15 @@ func TestClientGoesAway(t *testing.T) {
 
 // TestAWaitingConnectionHasOneGoroutineAndThrowsAwayWhatElseComes checks
 // the cost of a waiting connection: one goroutine, not two (the count
-// would double if a second goroutine read while the first slept), and
-// bytes sent after the request are read, thrown away and do not change
-// the reply. The delay is long enough for the extra bytes to arrive within
-// it; hold then keeps every reply until the goroutines are counted.
+// would double if a second goroutine read while the first slept); and
+// that bytes a client sends after its request has been read are read and
+// thrown away while it waits. Left unread, they would make the close
+// after the reply a reset, which the client would see instead of the end
+// of the reply. hold keeps every reply until both are checked.
 func TestAWaitingConnectionHasOneGoroutineAndThrowsAwayWhatElseComes(t *testing.T) {
 	const n = 40
 	hold := make(chan struct{})
-	s := startServer(t, Config{Delay: 2 * time.Second, hold: hold})
+	s := startServer(t, Config{Delay: 10 * time.Millisecond, hold: hold})
 	before := runtime.NumGoroutine()
 	conns := make([]net.Conn, n)
 	for i := range conns {
@@ -254,8 +255,6 @@ func TestAWaitingConnectionHasOneGoroutineAndThrowsAwayWhatElseComes(t *testing.
 		defer conn.Close()
 		_, err = fmt.Fprintf(conn, "Request %d\n", i+1)
 		require.NoError(t, err, "write the request")
-		_, err = conn.Write(bytes.Repeat([]byte("x"), 3*discardBuffer+1))
-		require.NoError(t, err, "write more than the request")
 		conns[i] = conn
 	}
 	require.Eventually(t, func() bool { return s.Stats().InFlight == n }, hangGuard, 5*time.Millisecond,
@@ -264,10 +263,16 @@ func TestAWaitingConnectionHasOneGoroutineAndThrowsAwayWhatElseComes(t *testing.
 	// waiting connection would add n more.
 	assert.Less(t, runtime.NumGoroutine()-before, n+n/2, "goroutines for %d waiting connections", n)
 
+	for _, conn := range conns {
+		_, err := conn.Write(bytes.Repeat([]byte("x"), 3*discardBuffer+1))
+		require.NoError(t, err, "write more after the request")
+	}
+	require.Eventually(t, func() bool { return s.unreadBytes(t) == 0 }, hangGuard, 5*time.Millisecond,
+		"the server reading what came after the requests; %d bytes still unread", s.unreadBytes(t))
 	close(hold)
 	for i, conn := range conns {
 		got := send(conn, "", time.Now())
-		assert.NoError(t, got.err, "reading reply %d", i+1)
+		assert.NoError(t, got.err, "reading reply %d to its end", i+1)
 		assert.Equal(t, fmt.Sprintf("Response to Request %d\n", i+1), got.reply, "the reply ignores the extra bytes")
 	}
 	assert.Equal(t, int64(n), s.Stats().Served, "Served")

@@ -24,6 +24,8 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -50,14 +52,23 @@ func main() {
 	// The blocking calls cannot be interrupted; a timer on another thread
 	// ends the process instead.
 	time.AfterFunc(*timeout, func() {
-		report(outcome{Failed: *n, Seconds: timeout.Seconds(), Error: fmt.Sprintf("no end after %v", *timeout)})
+		got := int(answered.Load())
+		report(outcome{Answered: got, Failed: *n - got, Seconds: timeout.Seconds(), Error: fmt.Sprintf("no end after %v", *timeout)})
 	})
 	runtime.LockOSThread() // one thread does every system call
 	report(fetchAll(server, *n))
 }
 
-// report prints out and exits: 1 if a request failed, else 0.
+// answered counts the answers read so far, for the timeout's report.
+var answered atomic.Int64
+
+// reporting lets one report through: the run's or the timeout's.
+var reporting sync.Mutex
+
+// report prints out and exits: 1 if a request failed, else 0. A second
+// report waits for the first one's exit.
 func report(out outcome) {
+	reporting.Lock()
 	_ = json.NewEncoder(os.Stdout).Encode(out)
 	if out.Failed > 0 {
 		os.Exit(1)
@@ -79,6 +90,7 @@ func sockaddr(addr string) (*unix.SockaddrInet4, error) {
 
 // fetchAll sends all n requests, then reads all n answers.
 func fetchAll(server *unix.SockaddrInet4, n int) outcome {
+	answered.Store(0)
 	began := time.Now()
 	fds := make([]int, 0, n)
 	for i := 1; i <= n; i++ {
@@ -92,19 +104,21 @@ func fetchAll(server *unix.SockaddrInet4, n int) outcome {
 		err := receive(fd)
 		_ = unix.Close(fd)
 		if err != nil {
-			return failed(fds[i+1:], n-i, began, fmt.Errorf("request %d: %w", i+1, err))
+			return failed(fds[i+1:], n, began, fmt.Errorf("request %d: %w", i+1, err))
 		}
+		answered.Add(1)
 	}
 	return outcome{Answered: n, Seconds: time.Since(began).Seconds()}
 }
 
-// failed closes the fds still open and reports the first failure; the
-// requests not answered yet count as failed.
-func failed(open []int, unanswered int, began time.Time, err error) outcome {
+// failed closes the fds still open and reports the first failure, err; of
+// the n requests, those not answered yet count as failed.
+func failed(open []int, n int, began time.Time, err error) outcome {
 	for _, fd := range open {
 		_ = unix.Close(fd)
 	}
-	return outcome{Failed: unanswered, Seconds: time.Since(began).Seconds(), Error: err.Error()}
+	got := int(answered.Load())
+	return outcome{Answered: got, Failed: n - got, Seconds: time.Since(began).Seconds(), Error: err.Error()}
 }
 
 // send makes a blocking socket, connects it and writes "Request i".

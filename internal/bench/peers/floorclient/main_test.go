@@ -38,8 +38,23 @@ func TestARefusedConnectFailsTheRunNamingTheRequest(t *testing.T) {
 	require.NoError(t, ln.Close(), "close: nothing listens there now")
 
 	out := fetchAll(server, 3)
+	assert.Equal(t, 0, out.Answered, "answered")
 	assert.Equal(t, 3, out.Failed, "the requests not answered count as failed")
 	assert.Equal(t, "request 1: connect: connection refused", out.Error)
+}
+
+func TestAFailedAnswerCountsTheOnesBeforeItAsAnswered(t *testing.T) {
+	srv, err := slowserver.Start(slowserver.Config{Addr: "127.0.0.1:0", Delay: 10 * time.Millisecond,
+		FailEvery: 3, FailMode: slowserver.FailReset})
+	require.NoError(t, err, "slow server")
+	defer srv.Close()
+	server, err := sockaddr(srv.Addr())
+	require.NoError(t, err, "sockaddr")
+
+	out := fetchAll(server, 5)
+	assert.Equal(t, 2, out.Answered, "requests 1 and 2 were answered before request 3 was reset")
+	assert.Equal(t, 3, out.Failed, "request 3, and 4 and 5 that were never read")
+	assert.Contains(t, out.Error, "request 3: receive: ", "names the request and the step")
 }
 
 func TestAddrMustBeIPv4HostAndPort(t *testing.T) {
