@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	peerout "github.com/loopfromscratch/loop/internal/bench/peers/outcome"
 )
 
 func TestParseBenchLine(t *testing.T) {
@@ -51,6 +54,12 @@ func TestParsePeerOutput(t *testing.T) {
 	o, err := parseOutcomeJSON([]byte(`{"answered": 9999, "failed": 1, "seconds": 3.18, "error": "request 5: timeout"}` + "\n"))
 	require.NoError(t, err, "parseOutcomeJSON")
 	assert.Equal(t, outcome{answered: 9_999, failed: 1, seconds: 3.18, firstAnswer: -1, err: "request 5: timeout"}, o)
+
+	var line bytes.Buffer
+	require.NoError(t, peerout.Write(&line, peerout.Outcome{Answered: 20, Seconds: 1.25}), "the Go peers' line")
+	o, err = parseOutcomeJSON(line.Bytes())
+	require.NoError(t, err, "parseOutcomeJSON of the Go peers' line")
+	assert.Equal(t, outcome{answered: 20, seconds: 1.25, firstAnswer: -1}, o)
 
 	_, err = parseOutcomeJSON([]byte("Traceback (most recent call last):\nOSError: [Errno 24] Too many open files\n"))
 	assert.ErrorContains(t, err, "Too many open files", "the error quotes what the peer said instead")

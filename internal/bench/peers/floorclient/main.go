@@ -5,9 +5,9 @@
 // writes "Request i"; then, for each in the same order, it reads until the
 // newline and closes. Every request is in flight before the first answer
 // is read, as with the real clients, and the system calls are the fewest a
-// client can make: socket, connect, write, read, close. It prints the same
-// JSON line as goclient: how many were answered and the time from the
-// first socket to the last answer.
+// client can make: socket, connect, write, read, close. It prints the
+// outcome line every Go peer prints (peers/outcome): how many were
+// answered and the time from the first socket to the last answer.
 //
 //	floorclient -addr 127.0.0.1:8080 -n 10000 -timeout 30s
 //
@@ -17,7 +17,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"net/netip"
@@ -29,15 +28,9 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-)
 
-// outcome is the JSON line floorclient prints, as goclient's.
-type outcome struct {
-	Answered int     `json:"answered"`
-	Failed   int     `json:"failed"`
-	Seconds  float64 `json:"seconds"`
-	Error    string  `json:"error"` // the first failure, "" when none
-}
+	"github.com/loopfromscratch/loop/internal/bench/peers/outcome"
+)
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "slow server `host:port` (IPv4)")
@@ -53,7 +46,7 @@ func main() {
 	// ends the process instead.
 	time.AfterFunc(*timeout, func() {
 		got := int(answered.Load())
-		report(outcome{Answered: got, Failed: *n - got, Seconds: timeout.Seconds(), Error: fmt.Sprintf("no end after %v", *timeout)})
+		report(outcome.Outcome{Answered: got, Failed: *n - got, Seconds: timeout.Seconds(), Error: fmt.Sprintf("no end after %v", *timeout)})
 	})
 	runtime.LockOSThread() // one thread does every system call
 	report(fetchAll(server, *n))
@@ -67,13 +60,9 @@ var reporting sync.Mutex
 
 // report prints out and exits: 1 if a request failed, else 0. A second
 // report waits for the first one's exit.
-func report(out outcome) {
+func report(out outcome.Outcome) {
 	reporting.Lock()
-	_ = json.NewEncoder(os.Stdout).Encode(out)
-	if out.Failed > 0 {
-		os.Exit(1)
-	}
-	os.Exit(0)
+	outcome.Exit(out)
 }
 
 // sockaddr parses "127.0.0.1:8080".
@@ -89,7 +78,7 @@ func sockaddr(addr string) (*unix.SockaddrInet4, error) {
 }
 
 // fetchAll sends all n requests, then reads all n answers.
-func fetchAll(server *unix.SockaddrInet4, n int) outcome {
+func fetchAll(server *unix.SockaddrInet4, n int) outcome.Outcome {
 	answered.Store(0)
 	began := time.Now()
 	fds := make([]int, 0, n)
@@ -108,17 +97,17 @@ func fetchAll(server *unix.SockaddrInet4, n int) outcome {
 		}
 		answered.Add(1)
 	}
-	return outcome{Answered: n, Seconds: time.Since(began).Seconds()}
+	return outcome.Outcome{Answered: n, Seconds: time.Since(began).Seconds()}
 }
 
 // failed closes the fds still open and reports the first failure, err; of
 // the n requests, those not answered yet count as failed.
-func failed(open []int, n int, began time.Time, err error) outcome {
+func failed(open []int, n int, began time.Time, err error) outcome.Outcome {
 	for _, fd := range open {
 		_ = unix.Close(fd)
 	}
 	got := int(answered.Load())
-	return outcome{Answered: got, Failed: n - got, Seconds: time.Since(began).Seconds(), Error: err.Error()}
+	return outcome.Outcome{Answered: got, Failed: n - got, Seconds: time.Since(began).Seconds(), Error: err.Error()}
 }
 
 // send makes a blocking socket, connects it and writes "Request i".

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loopfromscratch/loop/internal/bench/peers/outcome"
 	"github.com/loopfromscratch/loop/internal/slowserver"
 )
 
@@ -24,7 +25,7 @@ func TestEveryRequestIsInFlightBeforeTheFirstAnswerIsRead(t *testing.T) {
 	require.NoError(t, err, "sockaddr")
 
 	out := fetchAll(server, n)
-	assert.Equal(t, outcome{Answered: n, Seconds: out.Seconds}, out, "every request answered")
+	assert.Equal(t, outcome.Outcome{Answered: n, Seconds: out.Seconds}, out, "every request answered")
 	st := srv.Stats()
 	assert.Equal(t, int64(n), st.Served, "the server served each once")
 	assert.Equal(t, int64(n), st.Peak, "all %d were in flight at once", n)

@@ -11,7 +11,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,15 +19,9 @@ import (
 	"strings"
 	"sync"
 	"time"
-)
 
-// outcome is the JSON line goclient prints.
-type outcome struct {
-	Answered int     `json:"answered"`
-	Failed   int     `json:"failed"`
-	Seconds  float64 `json:"seconds"`
-	Error    string  `json:"error"` // the first failure, "" when none
-}
+	"github.com/loopfromscratch/loop/internal/bench/peers/outcome"
+)
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "slow server `host:port`")
@@ -39,15 +32,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "goclient: -n must be at least 1")
 		os.Exit(2)
 	}
-	out := fetchAll(*addr, *n, *timeout)
-	_ = json.NewEncoder(os.Stdout).Encode(out)
-	if out.Failed > 0 {
-		os.Exit(1)
-	}
+	outcome.Exit(fetchAll(*addr, *n, *timeout))
 }
 
 // fetchAll sends n requests at once, one goroutine each, and waits for all.
-func fetchAll(addr string, n int, timeout time.Duration) outcome {
+func fetchAll(addr string, n int, timeout time.Duration) outcome.Outcome {
 	began := time.Now()
 	errs := make([]error, n+1)
 	var wg sync.WaitGroup
@@ -55,7 +44,7 @@ func fetchAll(addr string, n int, timeout time.Duration) outcome {
 		wg.Go(func() { errs[i] = fetch(addr, i, began.Add(timeout)) })
 	}
 	wg.Wait()
-	out := outcome{Seconds: time.Since(began).Seconds()}
+	out := outcome.Outcome{Seconds: time.Since(began).Seconds()}
 	for i, err := range errs[1:] {
 		if err == nil {
 			out.Answered++
