@@ -20,7 +20,10 @@ const tickEvery = 100 * time.Millisecond
 // that the clock moves while every request waits. after is the stage's own
 // timer: it runs fn once, d from now, on the stage's loop, and returns what
 // cancels it. Call the returned stop when the last request is done: a
-// pending tick would keep the loop running.
+// pending tick would keep the loop running. The ticks also stop once the
+// run's Timeout has passed, so that a stage that loses a request (it never
+// starts it, or never reports it) ends, and says so, instead of ticking
+// for ever.
 func ShowProgress(run *Run, after func(d time.Duration, fn func()) (cancel func() bool)) (stop func()) {
 	if run.N <= progressAbove {
 		return func() {}
@@ -33,6 +36,9 @@ func ShowProgress(run *Run, after func(d time.Duration, fn func()) (cancel func(
 			return
 		}
 		run.Tick()
+		if run.TimeLeft() == 0 {
+			return // past the run's deadline: every request has had its chance
+		}
 		cancel = after(tickEvery, tick)
 	}
 	cancel = after(tickEvery, tick)
