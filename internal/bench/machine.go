@@ -112,8 +112,19 @@ func major(version string, parts int) string {
 }
 
 // nodeName and pythonName are the columns the peers get.
-func (s *setup) nodeName() string   { return "Node " + major(s.node.version, 1) }
-func (s *setup) pythonName() string { return "Python " + major(s.python.version, 2) + " asyncio" }
+func (s *setup) nodeName() string { return withVersion("Node", major(s.node.version, 1)) }
+func (s *setup) pythonName() string {
+	return withVersion("Python", major(s.python.version, 2)) + " asyncio"
+}
+
+// withVersion is "Node 20", or "Node" for a peer whose version is not known
+// (not installed).
+func withVersion(name, version string) string {
+	if version == "" {
+		return name
+	}
+	return name + " " + version
+}
 
 // machineLine names the machine and every tool measured, for the report's
 // first line.

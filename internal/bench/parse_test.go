@@ -101,4 +101,7 @@ func TestMajorVersion(t *testing.T) {
 	assert.Equal(t, "20", major("v20.20.2", 1))
 	assert.Equal(t, "3.11", major("3.11.7", 2))
 	assert.Equal(t, "3", major("3", 2))
+	assert.Equal(t, "Node 20", (&setup{node: peer{version: "v20.20.2"}}).nodeName())
+	assert.Equal(t, "Node", (&setup{}).nodeName(), "not installed: no version, no double space")
+	assert.Equal(t, "Python asyncio", (&setup{}).pythonName())
 }
