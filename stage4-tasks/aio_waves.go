@@ -7,10 +7,12 @@
 // replies came back as bunched as the requests went: 19,000 to read and
 // close in 0.3 s, more than one thread does, so the last one waited
 // ~0.3 s on the loop (timed with strace on epoll_pwait). In waves of
-// startWave, each turn connects one wave and sends the wave before it (a
-// wave's sockets turn writable at the next poll, behind the next wave's
-// first steps, which were queued first), so requests, and so replies, are
-// spread over the whole storm, and each reply is read about when it comes.
+// startWave, the loop polls between two waves, so requests, and so
+// replies, are spread over the whole storm, and each reply is read about
+// when it comes. (Then each turn connected one wave and sent the one
+// before it, whose sockets turned writable at that turn's poll; since a
+// big run connects eagerly, aio_eager.go, a wave is sent in the turn that
+// connects it.)
 // The last request leaves no sooner (the same work comes before it on the
 // same thread), but little queues behind it: 19,000 connections at a 3 s
 // delay went from 4.19 s to 4.04 s, and 10,000 at 1 s from 1.67 s to

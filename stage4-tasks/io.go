@@ -66,12 +66,18 @@ func (l *EventLoop) watch(fd int, dir Interest, w *watcher) error {
 		l.watches[fd] = fw
 	}
 	if fw[dir] != nil {
-		return fmt.Errorf("fd %d is already awaited for %v", fd, dir)
+		return awaitedTwice(fd, dir)
 	}
 	fw[dir] = w
 	l.waiters++
 	l.trace.RegisterFuture(fd, dir, w.fut, w.req)
 	return nil
+}
+
+// awaitedTwice is watch's error. Like ctlFailed, it keeps fmt's arguments
+// out of a frame on the coroutine's stack.
+func awaitedTwice(fd int, dir Interest) error {
+	return fmt.Errorf("fd %d is already awaited for %v", fd, dir)
 }
 
 // unwatch stops w waiting on fd for dir; if w is nil, whatever waits

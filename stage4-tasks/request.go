@@ -32,7 +32,7 @@ func fetch(co Coro, loop *EventLoop, run *stagecli.Run, req int) (string, error)
 	defer closeSocket(loop, fd, req)
 	spreadSource(fd, run, req) // beyond the 10,000th request only: aio_sources.go
 
-	if err := connect(co, loop, fd, run.Server); err != nil {
+	if err := connect(co, loop, fd, run); err != nil {
 		return "", failed("connect", err)
 	}
 	if err := send(co, loop, fd, req, run.Message(req)); err != nil {
@@ -52,15 +52,20 @@ func fetch(co Coro, loop *EventLoop, run *stagecli.Run, req int) (string, error)
 // stack it starts with, and took 4 (docs/performance.md).
 func failed(step string, err error) error { return fmt.Errorf("%s: %w", step, err) }
 
-// connect starts connecting and awaits the end of the handshake: the
-// socket turns writable then, and SO_ERROR says how it went.
-func connect(co Coro, loop *EventLoop, fd int, server unix.Sockaddr) error {
-	err := unix.Connect(fd, server)
+// connect starts connecting to run.Server and awaits the end of the
+// handshake: the socket turns writable then, and SO_ERROR says how it
+// went. A run of more than 1,000 requests first asks whether the
+// handshake is over already, as it is on loopback, and awaits only if not.
+func connect(co Coro, loop *EventLoop, fd int, run *stagecli.Run) error {
+	err := unix.Connect(fd, run.Server)
 	if err == nil {
-		return nil // connected at once (it happens on loopback)
+		return nil // connected at once
 	}
 	if !errors.Is(err, unix.EINPROGRESS) {
 		return err
+	}
+	if connectsEagerly(run) && handshakeOver(fd) { // big runs only: aio_eager.go
+		return connectResult(fd)
 	}
 	if _, err := Await(co, loop.Writable(fd)); err != nil {
 		return err

@@ -58,10 +58,18 @@ func (s *kqueueSelector) change(fd int, add, del Interest) error {
 // left in want by an fd closed without Unregister is overwritten.
 func (s *kqueueSelector) Register(fd int, want Interest) error {
 	if err := s.change(fd, want, 0); err != nil {
-		return fmt.Errorf("kevent add fd %d: %w", fd, err)
+		return keventFailed("add", fd, err)
 	}
 	s.want[fd] = want
 	return nil
+}
+
+// keventFailed is Register's and Unregister's error: "kevent add fd 7:
+// bad file descriptor". Register runs on a coroutine's stack, under its
+// first await, so fmt's arguments stay out of its frame (ctlFailed, in
+// selector_linux.go, says why).
+func keventFailed(op string, fd int, err error) error {
+	return fmt.Errorf("kevent %s fd %d: %w", op, fd, err)
 }
 
 // Unregister deletes fd's filters (EV_DELETE); an fd not watched is
@@ -73,7 +81,7 @@ func (s *kqueueSelector) Unregister(fd int) error {
 	}
 	delete(s.want, fd)
 	if err := s.change(fd, 0, old); err != nil {
-		return fmt.Errorf("kevent delete fd %d: %w", fd, err)
+		return keventFailed("delete", fd, err)
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ func (s *epollSelector) Register(fd int, want Interest) error {
 func (s *epollSelector) Unregister(fd int) error { return s.ctl(unix.EPOLL_CTL_DEL, "del", fd, 0) }
 
 // ctl is one epoll_ctl, with want in epoll's bits; its error names the
-// operation and the fd.
+// operation and the fd (ctlFailed).
 func (s *epollSelector) ctl(op int, name string, fd int, want Interest) error {
 	ev := unix.EpollEvent{Fd: int32(fd), Events: unix.EPOLLET}
 	if want&Read != 0 {
@@ -63,9 +63,21 @@ func (s *epollSelector) ctl(op int, name string, fd int, want Interest) error {
 		ev.Events |= unix.EPOLLOUT
 	}
 	if err := unix.EpollCtl(s.epfd, op, fd, &ev); err != nil {
-		return fmt.Errorf("epoll_ctl %s fd %d: %w", name, fd, err)
+		return ctlFailed(name, fd, err)
 	}
 	return nil
+}
+
+// ctlFailed is ctl's error: "epoll_ctl add fd 7: bad file descriptor". It
+// is fmt.Errorf moved out of ctl, as failed is out of fetch: ctl runs on
+// the coroutine's stack, under a request's first await. Once a big run's
+// first await moved from connect to receive, deeper (aio_eager.go), that
+// chain, with fmt's arguments in both ctl's frame and watch's, outgrew the
+// 2 KiB a coroutine starts with: 2,018 of 2,000 requests grew their stack,
+// 161 with either one moved out (docs/performance.md). Both are out, for
+// room.
+func ctlFailed(name string, fd int, err error) error {
+	return fmt.Errorf("epoll_ctl %s fd %d: %w", name, fd, err)
 }
 
 //docs:begin Select

@@ -205,6 +205,12 @@ func TestBeganForARequestThatDoesNotExistIsABug(t *testing.T) {
 	assert.ErrorContains(t, err, "Began(3): request 3 does not exist")
 }
 
+func TestARunMadeByHandKeepsNoTimes(t *testing.T) {
+	r := &Run{N: 2_000} // as a stage's test makes one, for a request's server and size
+	assert.NotPanics(t, func() { r.Began(1_500) }, "Began on a Run with no records")
+	assert.Empty(t, r.bugs, "nothing recorded")
+}
+
 func TestTimedOut(t *testing.T) {
 	tests := []struct {
 		name    string

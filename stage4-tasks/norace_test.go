@@ -1,0 +1,7 @@
+//go:build !race
+
+package main
+
+// raceEnabled: built with -race, whose instrumentation deepens every
+// frame.
+const raceEnabled = false
