@@ -1,18 +1,19 @@
 // Connecting eagerly in a big run. A non-blocking connect says EINPROGRESS
 // and the chapter's connect awaits Writable, which is right for a server
-// across a network: the handshake takes a round trip. On loopback it is
-// over before connect returns: the kernel sends the SYN, the listener's
-// SYN-ACK and our ACK within the call, yet the call still says
-// EINPROGRESS (measured: 10,000 of 10,000). The await then costs a trip
-// around the loop for nothing: a future, a watcher, a switch out of the
-// coroutine and one back, an epoll event, a callback, with the task's
-// memory gone cold meanwhile behind a thousand other tasks. That trip was
-// ~10 µs a request: 10,000 connections at a 1 s delay took 1.61 s with it
-// and 1.51 s without (medians of 8, alternated; docs/performance.md).
+// across a network: the handshake takes a round trip. On Linux's loopback
+// it is over before connect returns: the kernel sends the SYN, runs the
+// listener's side and sends our ACK within the call, yet the call still
+// says EINPROGRESS (measured: 10,000 times of 10,000). The await then costs
+// a trip around the loop for nothing: a future, a watcher and its closure,
+// a switch out of the coroutine and one back, a step, a turn, with the
+// task's memory gone cold meanwhile behind a thousand other tasks. That
+// trip was ~10 µs a request: 10,000 connections at a 1 s delay took
+// 1.61 s with it and 1.52 s without (medians of 8, alternated;
+// docs/performance.md).
 //
 // So a big run asks first, with poll(2) and a zero timeout: is the socket
-// writable, that is, is the handshake over, well or not? Only if not does
-// it await. A run of eagerAbove requests or fewer, the lessons' runs
+// writable, or failed, that is, is the handshake over? Only if not does it
+// await. A run of eagerAbove requests or fewer, the lessons' runs
 // included, always awaits, so that the trace and the tutor show the
 // connect's await as the chapter tells it.
 
@@ -24,9 +25,9 @@ import (
 	"github.com/loopfromscratch/loop/internal/stagecli"
 )
 
-// eagerAbove: a run of more requests than this connects eagerly. It is the
-// size of a wave (aio_waves.go): the runs that start in waves do, the
-// others await each connect.
+// eagerAbove: a run of more requests than this (-n) connects eagerly,
+// whether it starts in waves (fetchAll, aio_waves.go, with the same bound)
+// or runs a demo. Tests that make a Run by hand, with N 0, never do.
 const eagerAbove = startWave
 
 // connectsEagerly says whether run's requests ask handshakeOver before

@@ -50,6 +50,11 @@
 //     failed tasks whose error nobody read, and the trace's bookkeeping.
 //   - aio_heap.go: the timer heap (asyncio's is Python's heapq).
 //
+// And three changes that only runs of many thousands of requests make,
+// each with its measured effect: aio_waves.go (start the tasks a thousand
+// per turn), aio_eager.go (ask whether a connect is over before awaiting
+// it) and aio_sources.go (connect from several loopback addresses).
+//
 // The demos run each of these, and each classic mistake, with -demo NAME
 // (-help lists them): demo_run.go (the list and what every demo shares),
 // demo_patterns.go and demo_antipatterns.go.

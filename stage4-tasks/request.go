@@ -55,7 +55,8 @@ func failed(step string, err error) error { return fmt.Errorf("%s: %w", step, er
 // connect starts connecting to run.Server and awaits the end of the
 // handshake: the socket turns writable then, and SO_ERROR says how it
 // went. A run of more than 1,000 requests first asks whether the
-// handshake is over already, as it is on loopback, and awaits only if not.
+// handshake is over already, as it is on Linux's loopback, and awaits only
+// if not (aio_eager.go).
 func connect(co Coro, loop *EventLoop, fd int, run *stagecli.Run) error {
 	err := unix.Connect(fd, run.Server)
 	if err == nil {

@@ -86,8 +86,8 @@ func (r *Run) TimeLeft() time.Duration { return max(r.Timeout-r.now(), 0) }
 // Began was never called for, its time counts from the start of the run
 // instead; if it is called twice, the last call counts. Request 0 is a
 // request outside the run (stage 4's forgot-await demo sends one): it is
-// not counted. Nor is anything on a Run made by hand, as tests make one
-// to give a stage's request its server: it keeps no times.
+// not counted. On a Run made by hand, as tests make one to give a stage's
+// request its server and size, Began does nothing: it has no records.
 func (r *Run) Began(req int) {
 	if req == 0 || r.began == nil {
 		return
