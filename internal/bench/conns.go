@@ -1,8 +1,9 @@
 // This file is the connections benchmark: n connections at once to the
 // slow server, each sending "Request i" and reading one line, the server in
 // a process of its own (a fresh one, on a fresh port, for every run) and
-// each client in another: stage 4, the floor (peers/floorclient: one
-// thread making only the system calls), goroutines (peers/goclient),
+// each client in another: stage 4, two floors (peers/floorclient: one
+// thread making only the system calls, and with -coroutines a coroutine
+// per request on epoll and nothing else), goroutines (peers/goclient),
 // Node's net and Python's asyncio streams. Its second table is stage 4 alone with as
 // many connections as the open-file limit allows.
 
@@ -70,6 +71,10 @@ func (s *setup) connsClients() []connsClient {
 		{name: "floor: one thread, system calls only", parse: parseOutcomeJSON, cmd: func(addr string, cc connsCase, limit time.Duration) child {
 			return child{path: filepath.Join(s.bin, floorBin), limit: limit,
 				args: []string{"-addr", addr, "-n", strconv.Itoa(cc.n), "-timeout", timeout(cc).String()}}
+		}},
+		{name: "floor: a coroutine per request on epoll", parse: parseOutcomeJSON, cmd: func(addr string, cc connsCase, limit time.Duration) child {
+			return child{path: filepath.Join(s.bin, floorBin), limit: limit,
+				args: []string{"-coroutines", "-addr", addr, "-n", strconv.Itoa(cc.n), "-timeout", timeout(cc).String()}}
 		}},
 		{name: "goroutines (net.Dial, one each)", parse: parseOutcomeJSON, cmd: func(addr string, cc connsCase, limit time.Duration) child {
 			return child{path: filepath.Join(s.bin, goclientBn), limit: limit,
@@ -300,7 +305,10 @@ func (r connsResults) table(runs int) table {
 	t.notes = append(t.notes, fmt.Sprintf("total = first connect to last answer, timed by the client; no client takes less than the delay, %s.", formatDuration(r.cc.delay)),
 		"Each run gets a fresh server on a fresh port (-read-timeout 1m); peak RSS is the client process's own (ru_maxrss, or VmHWM where ru_maxrss is the bench's: internal/bench/child.go).",
 		"floor: one thread, system calls only = a blocking socket made, connected and sent for each request in a row, then each read and closed",
-		"in turn, on one thread, with no loop, task or goroutine (internal/bench/peers/floorclient): the least a one-thread client can take.")
+		"in turn, on one thread, with no loop, task or goroutine (internal/bench/peers/floorclient): the least a one-thread client can take.",
+		"floor: a coroutine per request on epoll = an iter.Pull coroutine per request, a thousand started per turn, non-blocking sockets on one epoll loop",
+		"with the fewest system calls (socket, connect, write, epoll_ctl, read, close) and no task, future or timer (internal/bench/peers/floorclient -coroutines):",
+		"the least a design with a coroutine per request on one thread can take.")
 	return t
 }
 

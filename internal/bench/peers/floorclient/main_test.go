@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/loopfromscratch/loop/internal/bench/peers/outcome"
 	"github.com/loopfromscratch/loop/internal/slowserver"
@@ -18,11 +19,7 @@ import (
 // leaves room for 20 connects on a busy machine.
 func TestEveryRequestIsInFlightBeforeTheFirstAnswerIsRead(t *testing.T) {
 	const n = 20
-	srv, err := slowserver.Start(slowserver.Config{Addr: "127.0.0.1:0", Delay: 2 * time.Second})
-	require.NoError(t, err, "slow server")
-	defer srv.Close()
-	server, err := sockaddr(srv.Addr())
-	require.NoError(t, err, "sockaddr")
+	srv, server := startServer(t, slowserver.Config{Delay: 2 * time.Second})
 
 	out := fetchAll(server, n)
 	assert.Equal(t, outcome.Outcome{Answered: n, Seconds: out.Seconds}, out, "every request answered")
@@ -32,11 +29,7 @@ func TestEveryRequestIsInFlightBeforeTheFirstAnswerIsRead(t *testing.T) {
 }
 
 func TestARefusedConnectFailsTheRunNamingTheRequest(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err, "listen")
-	server, err := sockaddr(ln.Addr().String())
-	require.NoError(t, err, "sockaddr")
-	require.NoError(t, ln.Close(), "close: nothing listens there now")
+	server := closedAddr(t)
 
 	out := fetchAll(server, 3)
 	assert.Equal(t, 0, out.Answered, "answered")
@@ -45,17 +38,39 @@ func TestARefusedConnectFailsTheRunNamingTheRequest(t *testing.T) {
 }
 
 func TestAFailedAnswerCountsTheOnesBeforeItAsAnswered(t *testing.T) {
-	srv, err := slowserver.Start(slowserver.Config{Addr: "127.0.0.1:0", Delay: 10 * time.Millisecond,
+	_, server := startServer(t, slowserver.Config{Delay: 10 * time.Millisecond,
 		FailEvery: 3, FailMode: slowserver.FailReset})
-	require.NoError(t, err, "slow server")
-	defer srv.Close()
-	server, err := sockaddr(srv.Addr())
-	require.NoError(t, err, "sockaddr")
 
 	out := fetchAll(server, 5)
 	assert.Equal(t, 2, out.Answered, "requests 1 and 2 were answered before request 3 was reset")
 	assert.Equal(t, 3, out.Failed, "request 3, and 4 and 5 that were never read")
 	assert.Contains(t, out.Error, "request 3: receive: ", "names the request and the step")
+}
+
+// startServer starts a slow server with cfg on a free loopback port,
+// closed when the test ends, and returns it with its address as a
+// sockaddr.
+func startServer(t *testing.T, cfg slowserver.Config) (*slowserver.Server, *unix.SockaddrInet4) {
+	t.Helper()
+	cfg.Addr = "127.0.0.1:0"
+	srv, err := slowserver.Start(cfg)
+	require.NoError(t, err, "slow server")
+	t.Cleanup(func() { srv.Close() })
+	server, err := sockaddr(srv.Addr())
+	require.NoError(t, err, "sockaddr")
+	return srv, server
+}
+
+// closedAddr is a loopback address where nothing listens: a listener's,
+// closed at once.
+func closedAddr(t *testing.T) *unix.SockaddrInet4 {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err, "listen")
+	server, err := sockaddr(ln.Addr().String())
+	require.NoError(t, err, "sockaddr")
+	require.NoError(t, ln.Close(), "close: nothing listens there now")
+	return server
 }
 
 func TestAddrMustBeIPv4HostAndPort(t *testing.T) {
