@@ -1,3 +1,5 @@
+//go:build linux
+
 // The second floor: a coroutine per request on one epoll loop, the least
 // a design like stage 4's can take. Each request is an iter.Pull
 // coroutine that makes the fewest system calls a non-blocking client can:
@@ -5,9 +7,9 @@
 // EAGAIN would mean it is not, and the coroutine would wait for the socket
 // to turn writable), then the fd's one epoll_ctl, for reading, and a yield
 // until epoll says it is readable; then read and close. Stage 4 makes
-// three more per request (a poll after connect, SO_ERROR, and a read that
-// says EAGAIN before it waits), so that its lesson reads as the chapter
-// tells it. The driver starts a thousand coroutines per turn, as stage 4's
+// three more per request in a big run: a poll and SO_ERROR after connect
+// (where its lesson awaits the handshake), and a read that says EAGAIN
+// before it awaits the reply, as its edge-triggered rule has it. The driver starts a thousand coroutines per turn, as stage 4's
 // waves do, and resumes a coroutine when its fd is ready. What stage 4
 // takes beyond this is the price of its tasks, futures and those three
 // calls; what this takes beyond the first floor is the price of a
@@ -38,25 +40,31 @@ type wait struct {
 
 // request is one coroutine and what the loop knows of it.
 type request struct {
-	id     int
-	fd     int                 // -1 until the socket is made
-	resume func() (wait, bool) // runs the coroutine to its next yield
-	stop   func()
-	err    error // how it ended; nil: answered
+	id         int
+	fd         int                 // -1 until the socket is made
+	registered bool                // fd is in the epoll interest list
+	resume     func() (wait, bool) // runs the coroutine to its next yield
+	stop       func()              // ends it early: its deferred close runs
+	err        error               // how it ended; nil: answered
 }
 
 // fetchAllOnCoroutines runs n requests at once, each a coroutine, and
-// returns how they ended; err is for the loop's own failure (epoll).
-func fetchAllOnCoroutines(server *unix.SockaddrInet4, n int) (outcome.Outcome, error) {
+// returns how they ended; err is for the loop's own failure (epoll), after
+// which every coroutine still waiting is stopped and its socket closed.
+func fetchAllOnCoroutines(server *unix.SockaddrInet4, n int) (out outcome.Outcome, err error) {
 	answered.Store(0)
 	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return outcome.Outcome{}, fmt.Errorf("epoll_create1: %w", err)
 	}
 	defer unix.Close(ep)
-	l := &loop{ep: ep, waiting: make(map[int]*request), registered: make(map[int]bool)}
+	l := &loop{ep: ep, waiting: make(map[int]*request)}
+	defer func() {
+		if err != nil {
+			l.stopAll()
+		}
+	}()
 	began := time.Now()
-	var out outcome.Outcome
 	ended := func(r *request) {
 		r.stop()
 		if r.err != nil {
@@ -95,9 +103,13 @@ func fetchAllOnCoroutines(server *unix.SockaddrInet4, n int) (outcome.Outcome, e
 			return out, fmt.Errorf("epoll_wait: %w", err)
 		}
 		for _, ev := range events[:got] {
+			// No socket is opened while a batch is handled, and a closed
+			// one leaves epoll's ready list: every fd here is a live
+			// request's, though it may not be waiting (a wake-up for
+			// writing, with the fd registered for both).
 			r := l.waiting[int(ev.Fd)]
 			if r == nil {
-				continue // a socket of one that ended already
+				continue
 			}
 			delete(l.waiting, r.fd)
 			if done, err := l.step(r); err != nil {
@@ -111,12 +123,11 @@ func fetchAllOnCoroutines(server *unix.SockaddrInet4, n int) (outcome.Outcome, e
 	return out, nil
 }
 
-// loop is what the driver keeps: the epoll instance, the coroutine that
-// waits on each fd, and the fds registered with epoll.
+// loop is what the driver keeps: the epoll instance, and the coroutine
+// that waits on each fd.
 type loop struct {
-	ep         int
-	waiting    map[int]*request
-	registered map[int]bool
+	ep      int
+	waiting map[int]*request
 }
 
 // step resumes r until it yields or returns; done says it returned. A
@@ -124,32 +135,43 @@ type loop struct {
 // edge-triggered, at its first wait: for reading only when that is what
 // it waits for, so that epoll does not report a socket that is writable
 // already to nobody (stage 4 registers reading and writing at once, as
-// Go's netpoller does). r waits in l.waiting until epoll reports the fd.
+// Go's netpoller does, and gets that second event). r waits in l.waiting
+// until epoll reports the fd. If step fails, r is stopped.
 func (l *loop) step(r *request) (done bool, err error) {
 	w, waits := r.resume()
 	if !waits {
-		delete(l.registered, r.fd) // closed by the coroutine: epoll dropped it
 		return true, nil
 	}
-	if !l.registered[w.fd] {
+	if !r.registered {
 		events := uint32(unix.EPOLLIN | unix.EPOLLET)
 		if w.writable {
 			events |= unix.EPOLLOUT
 		}
 		ev := unix.EpollEvent{Fd: int32(w.fd), Events: events}
 		if err := unix.EpollCtl(l.ep, unix.EPOLL_CTL_ADD, w.fd, &ev); err != nil {
+			r.stop()
 			return false, fmt.Errorf("epoll_ctl add fd %d: %w", w.fd, err)
 		}
-		l.registered[w.fd] = true
+		r.registered = true
 	}
 	l.waiting[w.fd] = r
 	return false, nil
 }
 
+// stopAll stops every coroutine still waiting: each closes its socket.
+func (l *loop) stopAll() {
+	for fd, r := range l.waiting {
+		r.stop()
+		delete(l.waiting, fd)
+	}
+}
+
 // fetchOnCoroutine is request r, as a coroutine: it yields whenever it
 // must wait for its socket, and returns how the request ended. Right after
-// its write it waits to be readable: the fd's registration reports the
-// reply if it came already, so no read has to say EAGAIN first.
+// its write it waits to be readable, with no read first: the fd's
+// registration, made at that wait, reports the reply if it came already.
+// An fd registered earlier, to wait for room to write, may have reported
+// it then, so that one reads first.
 func fetchOnCoroutine(server *unix.SockaddrInet4, r *request, yield func(wait) bool) error {
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -160,35 +182,40 @@ func fetchOnCoroutine(server *unix.SockaddrInet4, r *request, yield func(wait) b
 	if err := unix.Connect(fd, server); err != nil && !errors.Is(err, unix.EINPROGRESS) {
 		return fmt.Errorf("connect: %w", err)
 	}
-	if err := sendOnCoroutine(fd, r.id, yield); err != nil {
+	waitedToWrite, err := sendOnCoroutine(fd, r.id, yield)
+	if err != nil {
 		return err
 	}
 	readable := func() bool { return yield(wait{fd: fd}) }
-	if !readable() {
+	if !waitedToWrite && !readable() {
 		return errStopped
 	}
 	return receive(fd, readable)
 }
 
-// sendOnCoroutine writes "Request id". A connect still in progress makes
-// the write say EAGAIN: it waits for room, as for a full buffer. A connect
-// that failed makes it fail with the connect's error, which is named so.
-func sendOnCoroutine(fd, id int, yield func(wait) bool) error {
+// sendOnCoroutine writes "Request id"; waited says it had to wait for
+// room. A connect still in progress makes the write say EAGAIN: it waits
+// for room, as for a full buffer. A connect that failed makes the first
+// write fail with the connect's error, which is named so.
+func sendOnCoroutine(fd, id int, yield func(wait) bool) (waited bool, err error) {
 	msg := strconv.AppendInt([]byte("Request "), int64(id), 10)
-	for sent := false; len(msg) > 0; sent = true {
+	sent := false // a byte went out: the connect worked
+	for len(msg) > 0 {
 		n, err := unix.Write(fd, msg)
 		switch {
 		case errors.Is(err, unix.EAGAIN):
 			if !yield(wait{fd: fd, writable: true}) {
-				return errStopped
+				return true, errStopped
 			}
-			n = 0
+			waited = true
 		case err != nil && !sent:
-			return fmt.Errorf("connect: %w", err)
+			return waited, fmt.Errorf("connect: %w", err)
 		case err != nil:
-			return fmt.Errorf("send: %w", err)
+			return waited, fmt.Errorf("send: %w", err)
+		default:
+			sent = sent || n > 0
+			msg = msg[n:]
 		}
-		msg = msg[n:]
 	}
-	return nil
+	return waited, nil
 }

@@ -52,8 +52,9 @@ func main() {
 		got := int(answered.Load())
 		report(outcome.Outcome{Answered: got, Failed: *n - got, Seconds: timeout.Seconds(), Error: fmt.Sprintf("no end after %v", *timeout)})
 	})
-	runtime.LockOSThread() // one thread does every system call
 	if *coroutines {
+		// Not locked to a thread, as stage 4's loop is not: the loop and
+		// its coroutines take turns, never in parallel.
 		out, err := fetchAllOnCoroutines(server, *n)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "floorclient: %v\n", err)
@@ -61,6 +62,7 @@ func main() {
 		}
 		report(out)
 	}
+	runtime.LockOSThread()       // one thread does every blocking system call
 	report(fetchAll(server, *n)) // report exits: one of the two runs
 }
 

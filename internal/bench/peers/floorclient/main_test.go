@@ -21,7 +21,7 @@ func TestEveryRequestIsInFlightBeforeTheFirstAnswerIsRead(t *testing.T) {
 	const n = 20
 	srv, server := startServer(t, slowserver.Config{Delay: 2 * time.Second})
 
-	out := fetchAll(server, n)
+	out, _ := within(t, func() (outcome.Outcome, error) { return fetchAll(server, n), nil })
 	assert.Equal(t, outcome.Outcome{Answered: n, Seconds: out.Seconds}, out, "every request answered")
 	st := srv.Stats()
 	assert.Equal(t, int64(n), st.Served, "the server served each once")
@@ -31,7 +31,7 @@ func TestEveryRequestIsInFlightBeforeTheFirstAnswerIsRead(t *testing.T) {
 func TestARefusedConnectFailsTheRunNamingTheRequest(t *testing.T) {
 	server := closedAddr(t)
 
-	out := fetchAll(server, 3)
+	out, _ := within(t, func() (outcome.Outcome, error) { return fetchAll(server, 3), nil })
 	assert.Equal(t, 0, out.Answered, "answered")
 	assert.Equal(t, 3, out.Failed, "the requests not answered count as failed")
 	assert.Equal(t, "request 1: connect: connection refused", out.Error)
@@ -41,7 +41,7 @@ func TestAFailedAnswerCountsTheOnesBeforeItAsAnswered(t *testing.T) {
 	_, server := startServer(t, slowserver.Config{Delay: 10 * time.Millisecond,
 		FailEvery: 3, FailMode: slowserver.FailReset})
 
-	out := fetchAll(server, 5)
+	out, _ := within(t, func() (outcome.Outcome, error) { return fetchAll(server, 5), nil })
 	assert.Equal(t, 2, out.Answered, "requests 1 and 2 were answered before request 3 was reset")
 	assert.Equal(t, 3, out.Failed, "request 3, and 4 and 5 that were never read")
 	assert.Contains(t, out.Error, "request 3: receive: ", "names the request and the step")
@@ -59,6 +59,33 @@ func startServer(t *testing.T, cfg slowserver.Config) (*slowserver.Server, *unix
 	server, err := sockaddr(srv.Addr())
 	require.NoError(t, err, "sockaddr")
 	return srv, server
+}
+
+// runDeadline bounds a test's run: the clients block in system calls that
+// nothing interrupts, so a run that loses a request would otherwise hang
+// until go test's own timeout.
+const runDeadline = 30 * time.Second
+
+// within runs fetch and returns what it did, or fails the test if it has
+// not ended within runDeadline (its goroutine is left blocked).
+func within(t *testing.T, fetch func() (outcome.Outcome, error)) (outcome.Outcome, error) {
+	t.Helper()
+	type result struct {
+		out outcome.Outcome
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, err := fetch()
+		done <- result{out, err}
+	}()
+	select {
+	case r := <-done:
+		return r.out, r.err
+	case <-time.After(runDeadline):
+		t.Fatalf("the run did not end within %v: a request waits for a wake-up that never comes", runDeadline)
+		return outcome.Outcome{}, nil
+	}
 }
 
 // closedAddr is a loopback address where nothing listens: a listener's,
